@@ -1,0 +1,86 @@
+//! The server's configuration: flags, each also an env var (`ROSTER_` + name).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Parser, ValueEnum};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Backend {
+    /// redb in the data folder, mail to the outbox, argon2 passwords.
+    Embedded,
+    /// DynamoDB, SES and Cognito (needs the cargo feature `aws`).
+    Aws,
+}
+
+/// roster: user and team management. Serves every operation on one port.
+#[derive(Debug, Clone, Parser)]
+#[command(name = "roster-server", version)]
+pub struct Config {
+    /// Address to listen on.
+    #[arg(long, env = "ROSTER_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+
+    /// Folder of the embedded store, signing key and outbox.
+    #[arg(long, env = "ROSTER_DATA_DIR", default_value = "./roster-data")]
+    pub data_dir: PathBuf,
+
+    /// Base of links in e-mails [default: http://<listen>].
+    #[arg(long, env = "ROSTER_PUBLIC_URL")]
+    pub public_url: Option<String>,
+
+    /// On a store without accounts: the first owner's e-mail.
+    #[arg(long, env = "ROSTER_OWNER_EMAIL", requires = "owner_password")]
+    pub owner_email: Option<String>,
+
+    /// On a store without accounts: the first owner's password.
+    #[arg(
+        long,
+        env = "ROSTER_OWNER_PASSWORD",
+        hide_env_values = true,
+        requires = "owner_email"
+    )]
+    pub owner_password: Option<String>,
+
+    /// On a store without accounts: the first account's name.
+    #[arg(long, env = "ROSTER_ACCOUNT_NAME", default_value = "My team")]
+    pub account_name: String,
+
+    /// On a store without accounts: the first account's plan (free, team, business).
+    #[arg(long, env = "ROSTER_PLAN", default_value = "team")]
+    pub plan: String,
+
+    /// Let anyone create an account with `user/login` `{register: true, …}`.
+    #[arg(long, env = "ROSTER_OPEN_REGISTRATION")]
+    pub open_registration: bool,
+
+    /// Where data, mail and passwords live.
+    #[arg(long, env = "ROSTER_BACKEND", value_enum, default_value_t = Backend::Embedded)]
+    pub backend: Backend,
+
+    /// aws: create the table, user pool and client, and sender identity when missing.
+    #[arg(long, env = "ROSTER_PROVISION")]
+    pub provision: bool,
+
+    /// Sender of e-mails.
+    #[arg(
+        long,
+        env = "ROSTER_MAIL_FROM",
+        default_value = "roster <noreply@roster.localhost>"
+    )]
+    pub mail_from: String,
+
+    /// Log filter (tracing's EnvFilter syntax).
+    #[arg(long, env = "ROSTER_LOG", default_value = "info")]
+    pub log: String,
+}
+
+impl Config {
+    pub fn public_url(&self) -> String {
+        self.public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", self.listen))
+            .trim_end_matches('/')
+            .to_string()
+    }
+}

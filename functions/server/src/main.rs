@@ -1,0 +1,118 @@
+//! `roster-server`: every operation in one process, on the embedded store by
+//! default. `cargo run --release -- --owner-email … --owner-password …`.
+
+mod config;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use roster_core::{Roster, Settings};
+use tokio::net::TcpListener;
+
+use config::{Backend, Config};
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let config = Config::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_new(&config.log)
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .init();
+    match run(config).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!("{e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(config: Config) -> Result<(), String> {
+    let roster = build(&config)?;
+    first_run(&roster, &config).await?;
+    let listener = TcpListener::bind(config.listen)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
+    tracing::info!(
+        "roster listening on http://{} (backend {:?}, data {})",
+        config.listen,
+        config.backend,
+        config.data_dir.display()
+    );
+    axum::serve(listener, roster_api::router(roster))
+        .with_graceful_shutdown(shutdown())
+        .await
+        .map_err(|e| format!("server failed: {e}"))?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+fn build(config: &Config) -> Result<Roster, String> {
+    let settings = Settings {
+        public_url: config.public_url(),
+        open_registration: config.open_registration,
+    };
+    match config.backend {
+        Backend::Embedded => roster_embedded::open(&config.data_dir, settings, &config.mail_from),
+        Backend::Aws => Err("this roster-server was built without the `aws` feature; \
+                             rebuild with `--features aws`"
+            .into()),
+    }
+}
+
+/// Creates the first account from the owner flags, once; without them on an
+/// empty store, says how.
+async fn first_run(roster: &Roster, config: &Config) -> Result<(), String> {
+    if let (Some(email), Some(password)) = (&config.owner_email, &config.owner_password) {
+        let created = roster
+            .bootstrap(&config.account_name, &config.plan, email, password)
+            .await
+            .map_err(|e| format!("cannot create the first owner: {e}"))?;
+        if let Some((user, account)) = created {
+            tracing::info!(
+                owner = %user.email,
+                account = %account.name,
+                "created the first account and its owner"
+            );
+        }
+        return Ok(());
+    }
+    let ready = roster
+        .is_bootstrapped()
+        .await
+        .map_err(|e| format!("cannot read the store: {e}"))?;
+    if !ready && !config.open_registration {
+        tracing::warn!(
+            "this store has no account yet, and nobody can create one. Restart with \
+             --owner-email you@example.com --owner-password '<10+ characters>' \
+             [--account-name 'My team'] to create the first owner, or with \
+             --open-registration to let anyone register"
+        );
+    }
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM; in-flight requests then finish.
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down");
+}

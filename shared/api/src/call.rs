@@ -1,0 +1,107 @@
+//! One call of an operation, as handlers see it: who is calling, the raw body
+//! (parsed on demand into the handler's type), and the paging options.
+
+use axum::body::Bytes;
+use roster_core::auth::cursor::Direction;
+use roster_core::paging::{PageRequest, DEFAULT_LIMIT, MAX_LIMIT};
+use roster_core::ports::Index;
+use roster_core::users::Caller;
+use roster_core::Error;
+use serde::de::DeserializeOwned;
+
+use crate::ApiError;
+
+pub struct Call {
+    pub caller: Option<Caller>,
+    pub body: Bytes,
+    pub query: Vec<(String, String)>,
+}
+
+impl Call {
+    /// The body as `T` (which refuses unknown fields); an empty body is `{}`.
+    pub fn body<T: DeserializeOwned>(&self) -> Result<T, ApiError> {
+        let bytes: &[u8] = if self.body.iter().all(u8::is_ascii_whitespace) {
+            b"{}"
+        } else {
+            &self.body
+        };
+        serde_json::from_slice(bytes).map_err(|e| ApiError::bad_request(body_error(&e)))
+    }
+
+    /// The authenticated caller; the router guarantees one on member operations.
+    pub fn caller(&self) -> Result<&Caller, ApiError> {
+        self.caller
+            .as_ref()
+            .ok_or_else(|| Error::Unauthenticated("a bearer token is required").into())
+    }
+
+    /// `limit` (1–100, default 25), `next` or `prev`, `index` (`primary` | `gs1`).
+    pub fn page(&self) -> Result<PageRequest, ApiError> {
+        let mut page = PageRequest {
+            limit: DEFAULT_LIMIT,
+            cursor: None,
+            index: Index::Primary,
+        };
+        for (name, value) in &self.query {
+            match name.as_str() {
+                "limit" => {
+                    page.limit = value
+                        .parse::<usize>()
+                        .ok()
+                        .filter(|n| (1..=MAX_LIMIT).contains(n))
+                        .ok_or_else(|| {
+                            ApiError::from(Error::invalid("limit", "limit must be 1 to 100"))
+                        })?
+                }
+                "next" | "prev" => {
+                    if page.cursor.is_some() {
+                        return Err(ApiError::bad_request("give next or prev, not both"));
+                    }
+                    let dir = if name == "next" {
+                        Direction::Next
+                    } else {
+                        Direction::Prev
+                    };
+                    page.cursor = Some((dir, value.clone()));
+                }
+                "index" => {
+                    page.index = match value.as_str() {
+                        "primary" => Index::Primary,
+                        "gs1" => Index::Gs1,
+                        _ => {
+                            return Err(
+                                Error::invalid("index", "index must be primary or gs1").into()
+                            )
+                        }
+                    }
+                }
+                other => {
+                    return Err(ApiError::bad_request(format!(
+                        "unknown query parameter `{other}`"
+                    )))
+                }
+            }
+        }
+        Ok(page)
+    }
+
+    /// Refuses query parameters on operations that are not pages.
+    pub fn no_query(&self) -> Result<(), ApiError> {
+        match self.query.first() {
+            None => Ok(()),
+            Some((name, _)) => Err(ApiError::bad_request(format!(
+                "unknown query parameter `{name}`"
+            ))),
+        }
+    }
+}
+
+fn body_error(e: &serde_json::Error) -> String {
+    use serde_json::error::Category;
+    match e.classify() {
+        Category::Syntax | Category::Eof | Category::Io => {
+            format!("the body is not valid JSON: {e}")
+        }
+        Category::Data => format!("the body does not fit this operation: {e}"),
+    }
+}

@@ -1,0 +1,109 @@
+//! The operation table: for each operation its path, who may call it, its
+//! Lambda function and its handler. The router, the Lambda routers, and (with
+//! later issues) the OpenAPI document, SAM routes and event fixtures are all
+//! built from this one list.
+
+mod account;
+mod user;
+
+use std::future::Future;
+use std::pin::Pin;
+
+use roster_core::Roster;
+use serde_json::Value;
+
+use crate::{ApiError, Call};
+
+/// Which Lambda serves an operation. Split by privilege: `read` holds no write
+/// permission; only `write` sends mail or administers logins.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Function {
+    Public,
+    Read,
+    Write,
+}
+
+impl Function {
+    pub fn name(self) -> &'static str {
+        match self {
+            Function::Public => "public",
+            Function::Read => "read",
+            Function::Write => "write",
+        }
+    }
+}
+
+/// Who may call an operation. The router enforces `Public` versus
+/// authenticated; the finer rules (self, admin, owner) are `core::policy`'s.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    Public,
+    Member,
+    /// The caller itself, or an admin for others.
+    SelfOrAdmin,
+    SelfOnly,
+    Admin,
+}
+
+impl Access {
+    pub fn is_public(self) -> bool {
+        self == Access::Public
+    }
+}
+
+pub type HandlerFuture = Pin<Box<dyn Future<Output = Result<Value, ApiError>> + Send>>;
+pub type Handler = fn(Roster, Call) -> HandlerFuture;
+
+pub struct Operation {
+    /// `resource/action`; served at `POST /<path>`.
+    pub path: &'static str,
+    pub access: Access,
+    pub function: Function,
+    /// Largest request body accepted.
+    pub body_limit: usize,
+    pub handler: Handler,
+}
+
+/// Request bodies up to 64 KiB (imports, later, up to 1 MiB).
+pub const BODY_LIMIT: usize = 64 * 1024;
+
+macro_rules! op {
+    ($path:literal, $access:ident, $function:ident, $handler:path) => {
+        Operation {
+            path: $path,
+            access: Access::$access,
+            function: Function::$function,
+            body_limit: BODY_LIMIT,
+            handler: |roster, call| Box::pin(async move { $handler(&roster, call).await }),
+        }
+    };
+}
+
+pub static OPERATIONS: &[Operation] = &[
+    op!("user/find", Member, Read, user::read::find),
+    op!("user/get", SelfOrAdmin, Read, user::read::get),
+    op!("user/info", Member, Read, user::read::info),
+    op!("user/login", Public, Public, user::session::login),
+    op!("user/refresh", Public, Public, user::session::refresh),
+    op!("user/logout", Member, Write, user::session::logout),
+    op!("user/update", SelfOrAdmin, Write, user::admin::update),
+    op!("user/updateRole", Admin, Write, user::admin::update_role),
+    op!("user/remove", Admin, Write, user::admin::remove),
+    op!("user/invite", Admin, Write, user::admin::invite),
+    op!(
+        "user/resendInvite",
+        Admin,
+        Write,
+        user::admin::resend_invite
+    ),
+    op!("user/signupInfo", Public, Public, user::signup::signup_info),
+    op!("user/signup", Public, Public, user::signup::signup),
+    op!(
+        "user/changePassword",
+        SelfOnly,
+        Write,
+        user::password::change_password
+    ),
+    op!("account/get", Member, Read, account::get),
+    op!("account/update", Admin, Write, account::update),
+];

@@ -1,0 +1,24 @@
+//! Handlers of the `user/*` operations: parse the body into domain types, call
+//! core, shape the JSON.
+
+pub mod admin;
+pub mod password;
+pub mod read;
+pub mod session;
+pub mod signup;
+
+use roster_core::domain::{Email, UserId};
+use roster_core::users::UserRef;
+use roster_core::Error;
+
+use crate::ApiError;
+
+/// `id` or `email`: exactly one.
+pub(crate) fn user_ref(id: Option<String>, email: Option<String>) -> Result<UserRef, ApiError> {
+    match (id, email) {
+        (Some(id), None) => Ok(UserRef::Id(UserId::parse(&id)?)),
+        (None, Some(email)) => Ok(UserRef::Email(Email::parse(&email)?)),
+        (None, None) => Err(Error::invalid("id", "id or email is required").into()),
+        (Some(_), Some(_)) => Err(Error::invalid("id", "give id or email, not both").into()),
+    }
+}

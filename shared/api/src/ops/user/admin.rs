@@ -1,0 +1,119 @@
+//! `user/update`, `user/updateRole`, `user/remove`, `user/invite`, `user/resendInvite`.
+
+use roster_core::domain::{Email, Name, Preferences, Role, UserId, UserState};
+use roster_core::users::{UpdateUser, UserRef};
+use roster_core::Roster;
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::user_ref;
+use crate::{views, ApiError, Call};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UpdateBody {
+    id: Option<String>,
+    first: Option<String>,
+    last: Option<String>,
+    preferences: Option<Value>,
+    email: Option<String>,
+    state: Option<String>,
+}
+
+pub async fn update(roster: &Roster, call: Call) -> Result<Value, ApiError> {
+    call.no_query()?;
+    let b: UpdateBody = call.body()?;
+    let change = UpdateUser {
+        id: b.id.as_deref().map(UserId::parse).transpose()?,
+        first: b
+            .first
+            .as_deref()
+            .map(|s| Name::parse("first", s))
+            .transpose()?,
+        last: b
+            .last
+            .as_deref()
+            .map(|s| Name::parse("last", s))
+            .transpose()?,
+        preferences: match b.preferences {
+            Some(p) => match Preferences::parse(p)?.into_value() {
+                Value::Object(map) => Some(map),
+                _ => None,
+            },
+            None => None,
+        },
+        email: b.email.as_deref().map(Email::parse).transpose()?,
+        state: b.state.as_deref().map(UserState::parse).transpose()?,
+    };
+    let user = roster.update_user(call.caller()?, change).await?;
+    Ok(views::user(&user))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct UpdateRoleBody {
+    id: String,
+    role: String,
+    #[serde(default)]
+    send_invite: bool,
+}
+
+pub async fn update_role(roster: &Roster, call: Call) -> Result<Value, ApiError> {
+    call.no_query()?;
+    let b: UpdateRoleBody = call.body()?;
+    let id = UserId::parse(&b.id)?;
+    let role = Role::parse(&b.role)?;
+    let (user, url) = roster
+        .update_role(call.caller()?, id, role, b.send_invite)
+        .await?;
+    Ok(match url {
+        Some(url) => views::invited(&user, &url),
+        None => views::user(&user),
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UserRefBody {
+    id: Option<String>,
+    email: Option<String>,
+}
+
+pub async fn remove(roster: &Roster, call: Call) -> Result<Value, ApiError> {
+    call.no_query()?;
+    let b: UserRefBody = call.body()?;
+    roster
+        .remove_user(call.caller()?, user_ref(b.id, b.email)?)
+        .await?;
+    Ok(views::empty())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct InviteBody {
+    email: String,
+    first: Option<String>,
+    last: Option<String>,
+    role: String,
+}
+
+pub async fn invite(roster: &Roster, call: Call) -> Result<Value, ApiError> {
+    call.no_query()?;
+    let b: InviteBody = call.body()?;
+    let email = Email::parse(&b.email)?;
+    let first = Name::parse("first", b.first.as_deref().unwrap_or(""))?;
+    let last = Name::parse("last", b.last.as_deref().unwrap_or(""))?;
+    let role = Role::parse(&b.role)?;
+    let (user, url) = roster
+        .invite(call.caller()?, email, first, last, role)
+        .await?;
+    Ok(views::invited(&user, &url))
+}
+
+pub async fn resend_invite(roster: &Roster, call: Call) -> Result<Value, ApiError> {
+    call.no_query()?;
+    let b: UserRefBody = call.body()?;
+    let target: UserRef = user_ref(b.id, b.email)?;
+    let (user, url) = roster.resend_invite(call.caller()?, target).await?;
+    Ok(views::invited(&user, &url))
+}

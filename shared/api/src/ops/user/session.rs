@@ -1,0 +1,177 @@
+//! `user/login`, `user/refresh`, `user/logout`.
+
+use roster_core::domain::Name;
+use roster_core::users::LoginOutcome;
+use roster_core::{Error, Roster};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::{views, ApiError, Call};
+
+/// Every field of every login form; which are present picks the form.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct LoginBody {
+    email: Option<String>,
+    password: Option<String>,
+    session: Option<String>,
+    code: Option<String>,
+    invite: Option<String>,
+    first: Option<String>,
+    last: Option<String>,
+    register: Option<bool>,
+    account_name: Option<String>,
+}
+
+/// The forms of DESIGN §4; any other mix of fields is `BAD_REQUEST`.
+enum Form {
+    Password {
+        email: String,
+        password: String,
+    },
+    Challenge,
+    Invite {
+        token: String,
+        password: String,
+        first: Option<String>,
+        last: Option<String>,
+    },
+    Register {
+        email: String,
+        password: String,
+        account_name: String,
+    },
+}
+
+fn form(b: LoginBody) -> Result<Form, ApiError> {
+    let bad = || {
+        ApiError::bad_request(
+            "user/login takes {email, password}, {session, code}, \
+             {invite, password, first?, last?} or {register: true, email, password, accountName}",
+        )
+    };
+    match b {
+        LoginBody {
+            email: Some(email),
+            password: Some(password),
+            session: None,
+            code: None,
+            invite: None,
+            first: None,
+            last: None,
+            register: None,
+            account_name: None,
+        } => Ok(Form::Password { email, password }),
+        LoginBody {
+            session: Some(_),
+            code: Some(_),
+            email: None,
+            password: None,
+            invite: None,
+            first: None,
+            last: None,
+            register: None,
+            account_name: None,
+        } => Ok(Form::Challenge),
+        LoginBody {
+            invite: Some(token),
+            password: Some(password),
+            first,
+            last,
+            email: None,
+            session: None,
+            code: None,
+            register: None,
+            account_name: None,
+        } => Ok(Form::Invite {
+            token,
+            password,
+            first,
+            last,
+        }),
+        LoginBody {
+            register: Some(true),
+            email: Some(email),
+            password: Some(password),
+            account_name: Some(account_name),
+            session: None,
+            code: None,
+            invite: None,
+            first: None,
+            last: None,
+        } => Ok(Form::Register {
+            email,
+            password,
+            account_name,
+        }),
+        _ => Err(bad()),
+    }
+}
+
+pub async fn login(roster: &Roster, call: Call) -> Result<Value, ApiError> {
+    call.no_query()?;
+    let tokens = match form(call.body()?)? {
+        Form::Password { email, password } => match roster.login(&email, &password).await? {
+            LoginOutcome::Tokens(t) => *t,
+            LoginOutcome::Challenge { session } => {
+                return Ok(json!({"challenge": "MFA", "session": session}))
+            }
+        },
+        // No login asks for a second factor until MFA lands (its own
+        // issue), so no challenge session can be valid yet.
+        Form::Challenge => {
+            return Err(Error::Unauthenticated("the MFA session is invalid or expired").into())
+        }
+        Form::Invite {
+            token,
+            password,
+            first,
+            last,
+        } => {
+            let first = first
+                .as_deref()
+                .map(|f| Name::parse("first", f))
+                .transpose()?;
+            let last = last
+                .as_deref()
+                .map(|l| Name::parse("last", l))
+                .transpose()?;
+            roster
+                .signup_and_login(&token, first, last, &password)
+                .await?
+        }
+        Form::Register {
+            email,
+            password,
+            account_name,
+        } => roster.register(&email, &password, &account_name).await?,
+    };
+    Ok(views::tokens(&tokens))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct RefreshBody {
+    refresh_token: String,
+}
+
+pub async fn refresh(roster: &Roster, call: Call) -> Result<Value, ApiError> {
+    call.no_query()?;
+    let body: RefreshBody = call.body()?;
+    let tokens = roster.refresh(&body.refresh_token).await?;
+    Ok(views::tokens(&tokens))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LogoutBody {
+    #[serde(default)]
+    all: bool,
+}
+
+pub async fn logout(roster: &Roster, call: Call) -> Result<Value, ApiError> {
+    call.no_query()?;
+    let body: LogoutBody = call.body()?;
+    roster.logout(call.caller()?, body.all).await?;
+    Ok(views::empty())
+}

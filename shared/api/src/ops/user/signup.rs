@@ -1,0 +1,55 @@
+//! `user/signupInfo` and `user/signup`: the invitee's side of an invite.
+
+use roster_core::clock::rfc3339;
+use roster_core::domain::Name;
+use roster_core::Roster;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use crate::{views, ApiError, Call};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct InfoBody {
+    token: String,
+}
+
+pub async fn signup_info(roster: &Roster, call: Call) -> Result<Value, ApiError> {
+    call.no_query()?;
+    let b: InfoBody = call.body()?;
+    let info = roster.signup_info(&b.token).await?;
+    Ok(json!({
+        "email": info.user.email.as_str(),
+        "first": info.user.first,
+        "last": info.user.last,
+        "role": info.user.role.as_str(),
+        "accountName": info.account.name,
+        "expires": rfc3339(info.expires),
+    }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SignupBody {
+    token: String,
+    first: Option<String>,
+    last: Option<String>,
+    password: String,
+}
+
+pub async fn signup(roster: &Roster, call: Call) -> Result<Value, ApiError> {
+    call.no_query()?;
+    let b: SignupBody = call.body()?;
+    let first = b
+        .first
+        .as_deref()
+        .map(|s| Name::parse("first", s))
+        .transpose()?;
+    let last = b
+        .last
+        .as_deref()
+        .map(|s| Name::parse("last", s))
+        .transpose()?;
+    let (user, account) = roster.signup(&b.token, first, last, &b.password).await?;
+    Ok(json!({"user": views::user(&user), "account": views::account(&account)}))
+}

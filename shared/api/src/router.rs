@@ -1,0 +1,147 @@
+//! The axum routers, built from the operation table. Auth extraction, body
+//! limits, strict bodies, request ids and error mapping happen here, once.
+
+use std::time::Instant;
+
+use axum::body::Body;
+use axum::extract::{Query, Request, State};
+use axum::http::{HeaderMap, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use http_body_util::{BodyExt, LengthLimitError, Limited};
+use roster_core::users::Caller;
+use roster_core::{Error, Roster};
+use serde_json::{json, Value};
+use tracing::Instrument;
+
+use crate::ops::{Function, Operation, OPERATIONS};
+use crate::{ApiError, Call};
+
+/// Every operation, for the local server.
+pub fn router(roster: Roster) -> Router {
+    build(roster, OPERATIONS.iter())
+}
+
+/// The operations one Lambda function serves.
+pub fn router_for(function: Function, roster: Roster) -> Router {
+    build(
+        roster,
+        OPERATIONS.iter().filter(move |op| op.function == function),
+    )
+}
+
+fn build(roster: Roster, ops: impl Iterator<Item = &'static Operation>) -> Router {
+    let mut router = Router::new();
+    for op in ops {
+        router = router.route(
+            &format!("/{}", op.path),
+            post(move |State(roster): State<Roster>, req: Request| dispatch(op, roster, req)),
+        );
+    }
+    router
+        .route("/health", get(health))
+        .fallback(|| async { ApiError::not_found_route().into_response() })
+        .with_state(roster)
+}
+
+async fn health() -> Json<Value> {
+    Json(json!({"status": "ok"}))
+}
+
+/// Runs one operation inside a span that carries the request id and the
+/// operation's name; the id also goes back in `x-request-id`.
+async fn dispatch(op: &'static Operation, roster: Roster, req: Request) -> Response {
+    let request_id = request_id(req.headers());
+    let span = tracing::info_span!("request", id = %request_id, op = op.path);
+    async move {
+        let started = Instant::now();
+        let mut response = match run(op, roster, req).await {
+            Ok(value) => Json(value).into_response(),
+            Err(e) => {
+                if e.status.is_server_error() {
+                    tracing::error!(
+                        code = e.code,
+                        detail = e.detail.as_deref().unwrap_or(""),
+                        "request failed"
+                    );
+                } else {
+                    tracing::debug!(code = e.code, message = %e.message, "request refused");
+                }
+                e.into_response()
+            }
+        };
+        tracing::debug!(
+            status = response.status().as_u16(),
+            micros = started.elapsed().as_micros() as u64,
+            "done"
+        );
+        if let Ok(v) = HeaderValue::from_str(&request_id) {
+            response.headers_mut().insert("x-request-id", v);
+        }
+        response
+    }
+    .instrument(span)
+    .await
+}
+
+/// The caller's request id when it is a sane token (API Gateway sends one),
+/// else a new one.
+fn request_id(headers: &HeaderMap) -> String {
+    headers
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .filter(|s| {
+            !s.is_empty()
+                && s.len() <= 64
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        })
+        .map(str::to_string)
+        .unwrap_or_else(|| roster_core::clock::next_ulid().to_string())
+}
+
+async fn run(op: &'static Operation, roster: Roster, req: Request) -> Result<Value, ApiError> {
+    let (parts, body) = req.into_parts();
+    let caller = if op.access.is_public() {
+        None
+    } else {
+        Some(authenticate(&roster, &parts.headers).await?)
+    };
+    let query = match parts.uri.query() {
+        None => Vec::new(),
+        Some(_) => {
+            Query::<Vec<(String, String)>>::try_from_uri(&parts.uri)
+                .map_err(|_| ApiError::bad_request("the query string is malformed"))?
+                .0
+        }
+    };
+    let body = read_body(body, op.body_limit).await?;
+    let call = Call {
+        caller,
+        body,
+        query,
+    };
+    (op.handler)(roster, call).await
+}
+
+async fn read_body(body: Body, limit: usize) -> Result<axum::body::Bytes, ApiError> {
+    match Limited::new(body, limit).collect().await {
+        Ok(collected) => Ok(collected.to_bytes()),
+        Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => Err(ApiError::too_large(limit)),
+        Err(_) => Err(ApiError::bad_request("the request body could not be read")),
+    }
+}
+
+async fn authenticate(roster: &Roster, headers: &HeaderMap) -> Result<Caller, ApiError> {
+    let missing = || ApiError::from(Error::Unauthenticated("a bearer token is required"));
+    let value = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(missing)?;
+    let (scheme, token) = value.split_once(' ').ok_or_else(missing)?;
+    if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
+        return Err(missing());
+    }
+    Ok(roster.authenticate(token.trim()).await?)
+}

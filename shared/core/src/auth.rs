@@ -1,0 +1,9 @@
+//! Sessions and cursors: roster's own signed and sealed tokens, the same on
+//! both backends.
+
+pub mod access;
+pub mod cursor;
+pub mod keys;
+
+pub use access::{AccessClaims, ACCESS_TTL_SECS};
+pub use keys::Keys;

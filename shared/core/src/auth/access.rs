@@ -1,0 +1,75 @@
+//! Access tokens: EdDSA JWTs that live 15 minutes.
+//!
+//! A token only names the caller; what the caller may do is read from its user
+//! item on every request, so a role change or removal acts at once.
+
+use jsonwebtoken::{Algorithm, Header};
+use serde::{Deserialize, Serialize};
+
+use super::Keys;
+use crate::clock::now_ms;
+use crate::domain::{AccountId, SessionId, UserId};
+use crate::error::{Error, Result};
+
+pub const ACCESS_TTL_SECS: i64 = 15 * 60;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AccessClaims {
+    pub iss: String,
+    /// User id.
+    pub sub: String,
+    /// Account id.
+    pub aid: String,
+    /// Session id.
+    pub sid: String,
+    /// When the session started (ms): compared with the user's `sessionsValidAfter`.
+    pub sat: i64,
+    pub iat: i64,
+    pub exp: i64,
+}
+
+/// Who a valid access token names.
+#[derive(Debug, Clone)]
+pub struct TokenSubject {
+    pub user: UserId,
+    pub account: AccountId,
+    pub session: SessionId,
+    pub session_started: i64,
+}
+
+impl Keys {
+    pub fn sign_access(
+        &self,
+        user: UserId,
+        account: AccountId,
+        session: SessionId,
+        session_started: i64,
+    ) -> Result<String> {
+        let now = now_ms() / 1000;
+        let claims = AccessClaims {
+            iss: "roster".into(),
+            sub: user.to_string(),
+            aid: account.to_string(),
+            sid: session.to_string(),
+            sat: session_started,
+            iat: now,
+            exp: now + ACCESS_TTL_SECS,
+        };
+        jsonwebtoken::encode(&Header::new(Algorithm::EdDSA), &claims, &self.encoding)
+            .map_err(|e| Error::internal("signing an access token", e))
+    }
+
+    /// Checks signature, issuer and expiry. Any fault is `Unauthenticated`.
+    pub fn verify_access(&self, token: &str) -> Result<TokenSubject> {
+        let refused = || Error::Unauthenticated("the access token is invalid or expired");
+        let data = jsonwebtoken::decode::<AccessClaims>(token, &self.decoding, &self.validation)
+            .map_err(|_| refused())?;
+        let c = data.claims;
+        Ok(TokenSubject {
+            user: UserId::parse(&c.sub).map_err(|_| refused())?,
+            account: AccountId::parse(&c.aid).map_err(|_| refused())?,
+            session: SessionId::parse(&c.sid).map_err(|_| refused())?,
+            session_started: c.sat,
+        })
+    }
+}

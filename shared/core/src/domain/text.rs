@@ -1,0 +1,88 @@
+use serde_json::{Map, Value};
+
+use crate::error::{Error, Result};
+
+fn clean(field: &'static str, raw: &str, max: usize, required: bool) -> Result<String> {
+    let s = raw.trim();
+    if required && s.is_empty() {
+        return Err(Error::invalid(field, format!("{field} is required")));
+    }
+    if s.chars().count() > max {
+        return Err(Error::invalid(
+            field,
+            format!("{field} is longer than {max} characters"),
+        ));
+    }
+    if s.chars().any(char::is_control) {
+        return Err(Error::invalid(
+            field,
+            format!("{field} holds control characters"),
+        ));
+    }
+    Ok(s.to_string())
+}
+
+/// A first or last name: trimmed, at most 100 characters, may be empty.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Name(String);
+
+impl Name {
+    pub const MAX_LEN: usize = 100;
+
+    pub fn parse(field: &'static str, raw: &str) -> Result<Name> {
+        clean(field, raw, Self::MAX_LEN, false).map(Name)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// An account's display name: 1 to 100 characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountName(String);
+
+impl AccountName {
+    pub fn parse(raw: &str) -> Result<AccountName> {
+        clean("accountName", raw, 100, true).map(AccountName)
+    }
+
+    pub fn parse_field(field: &'static str, raw: &str) -> Result<AccountName> {
+        clean(field, raw, 100, true).map(AccountName)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A user's preferences: any JSON object up to 8 KiB, kept as given.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Preferences(Map<String, Value>);
+
+impl Preferences {
+    pub const MAX_BYTES: usize = 8 * 1024;
+
+    pub fn parse(raw: Value) -> Result<Preferences> {
+        let Value::Object(map) = raw else {
+            return Err(Error::invalid(
+                "preferences",
+                "preferences must be a JSON object",
+            ));
+        };
+        let size = serde_json::to_vec(&map)
+            .map(|v| v.len())
+            .unwrap_or(usize::MAX);
+        if size > Self::MAX_BYTES {
+            return Err(Error::invalid(
+                "preferences",
+                "preferences are larger than 8 KiB",
+            ));
+        }
+        Ok(Preferences(map))
+    }
+
+    pub fn into_value(self) -> Value {
+        Value::Object(self.0)
+    }
+}

@@ -1,0 +1,20 @@
+//! roster's domain: validated types, permission rules, use cases, and the
+//! ports (`Table`, `Mailer`, `Identity`) adapters implement. Knows neither HTTP
+//! nor AWS.
+
+pub mod accounts;
+pub mod auth;
+pub mod clock;
+pub mod crypto;
+pub mod domain;
+pub mod error;
+pub mod paging;
+pub mod plans;
+pub mod policy;
+pub mod ports;
+pub mod repo;
+mod roster;
+pub mod users;
+
+pub use error::{Error, Result};
+pub use roster::{Roster, Settings};

@@ -1,0 +1,50 @@
+//! Every key of the table, built in one place.
+
+use crate::domain::{AccountId, Email, SessionId, UserId};
+use crate::ports::Key;
+
+pub fn account_pk(aid: AccountId) -> String {
+    format!("ACCT#{aid}")
+}
+
+pub fn account(aid: AccountId) -> Key {
+    Key::new(account_pk(aid), "ACCT")
+}
+
+pub fn user(aid: AccountId, uid: UserId) -> Key {
+    Key::new(account_pk(aid), format!("USER#{uid}"))
+}
+
+/// The partition of an account's users in `gs1`.
+pub fn users_gs1pk(aid: AccountId) -> String {
+    format!("ACCT#{aid}#USER")
+}
+
+/// Users sort by e-mail in `gs1`; the id makes the key unique.
+pub fn users_gs1sk(email: &Email, uid: UserId) -> String {
+    format!("{email}#{uid}")
+}
+
+pub fn email_claim(email: &Email) -> Key {
+    Key::new(format!("EMAIL#{email}"), "EMAIL")
+}
+
+pub fn invited(aid: AccountId, email: &Email) -> Key {
+    Key::new(account_pk(aid), format!("INVITED#{email}"))
+}
+
+pub fn token(hash: &str) -> Key {
+    Key::new(format!("TOKEN#{hash}"), "TOKEN")
+}
+
+pub fn session(sid: SessionId) -> Key {
+    Key::new(format!("SESSION#{sid}"), "SESSION")
+}
+
+pub fn login_failures(email_hash: &str) -> Key {
+    Key::new(format!("LOGINFAIL#{email_hash}"), "LOGINFAIL")
+}
+
+pub fn login(uid: &str) -> Key {
+    Key::new(format!("LOGIN#{uid}"), "LOGIN")
+}

@@ -1,0 +1,110 @@
+//! The user item.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use super::codec::{from_item, to_item};
+use super::keys;
+use crate::domain::{AccountId, Email, Role, UserId, UserState};
+use crate::error::Result;
+use crate::ports::{Cond, Item, Op, Table};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct User {
+    pub id: UserId,
+    pub account_id: AccountId,
+    pub email: Email,
+    #[serde(default)]
+    pub first: String,
+    #[serde(default)]
+    pub last: String,
+    pub role: Role,
+    pub state: UserState,
+    #[serde(default)]
+    pub mfa: bool,
+    #[serde(default)]
+    pub preferences: Map<String, Value>,
+    /// Last login, ms.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub activity: Option<i64>,
+    pub created: i64,
+    pub updated: i64,
+    /// Bumped on every write; writes are conditional on it (optimistic locking).
+    #[serde(default)]
+    pub version: i64,
+    /// Hash of the current invite token, while pending.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invite_hash: Option<String>,
+    /// Ids of the groups the user belongs to.
+    #[serde(default)]
+    pub groups: Vec<String>,
+    /// Sessions started before this (ms) are void: set by "log out everywhere"
+    /// and password changes.
+    #[serde(default)]
+    pub sessions_valid_after: i64,
+    /// Sessions logged out one by one: id → when their last access token
+    /// expires (ms). Kept only that long, so the list stays short.
+    #[serde(default)]
+    pub revoked: BTreeMap<String, i64>,
+}
+
+impl User {
+    pub fn to_item(&self) -> Result<Item> {
+        let mut item = to_item(&keys::user(self.account_id, self.id), self)?;
+        item.insert("gs1pk".into(), keys::users_gs1pk(self.account_id).into());
+        item.insert(
+            "gs1sk".into(),
+            keys::users_gs1sk(&self.email, self.id).into(),
+        );
+        // Lower-cased copies for prefix search (`user/find` `query`).
+        let name = format!("{} {}", self.first, self.last)
+            .trim()
+            .to_lowercase();
+        item.insert("nameLc".into(), name.into());
+        item.insert("lastLc".into(), self.last.to_lowercase().into());
+        Ok(item)
+    }
+
+    pub fn from_item(item: Item) -> Result<User> {
+        from_item(item)
+    }
+
+    /// Writes a new user; fails if the id is taken.
+    pub fn insert_op(&self) -> Result<Op> {
+        Ok(Op::put(self.to_item()?).when(Cond::NotExists))
+    }
+
+    /// Writes `self` over the version it was read at, bumping `version`.
+    /// Fails (as a condition) if anything wrote the user meanwhile.
+    pub fn replace_op(&mut self, now: i64) -> Result<Op> {
+        let read_at = self.version;
+        self.version += 1;
+        self.updated = now;
+        Ok(Op::put(self.to_item()?).when(Cond::Eq("version".into(), read_at.into())))
+    }
+
+    pub fn delete_op(&self) -> Op {
+        Op::delete(keys::user(self.account_id, self.id))
+            .when(Cond::Eq("version".into(), self.version.into()))
+    }
+
+    /// Whether a session that started at `started` (ms) is still good.
+    pub fn session_valid(&self, session_id: &str, started: i64, now: i64) -> bool {
+        started >= self.sessions_valid_after
+            && self
+                .revoked
+                .get(session_id)
+                .is_none_or(|until| *until < now)
+    }
+}
+
+/// One consistent read of a user.
+pub async fn get(table: &dyn Table, aid: AccountId, uid: UserId) -> Result<Option<User>> {
+    match table.get(&keys::user(aid, uid), true).await? {
+        Some(item) => Ok(Some(User::from_item(item)?)),
+        None => Ok(None),
+    }
+}

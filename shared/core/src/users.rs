@@ -1,0 +1,15 @@
+//! User use cases: each file one part of a user's life.
+
+mod auth;
+mod find;
+mod invite;
+mod login;
+mod manage;
+mod password;
+mod signup;
+
+pub use auth::Caller;
+pub use find::{FindUsers, UserFilter};
+pub use login::{LoginOutcome, Tokens};
+pub use manage::{UpdateUser, UserRef};
+pub use signup::SignupInfo;

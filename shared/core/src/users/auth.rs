@@ -1,0 +1,39 @@
+//! Who is calling: one signature check and one consistent read of the caller.
+
+use crate::clock::now_ms;
+use crate::domain::{SessionId, UserState};
+use crate::error::{Error, Result};
+use crate::repo::{users, User};
+use crate::Roster;
+
+/// An authenticated caller, as its user item reads right now.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub user: User,
+    pub session: SessionId,
+}
+
+impl Roster {
+    /// Checks an access token and reads its user, so a removal, a disable, a
+    /// role change or "log out everywhere" acts on the very next request.
+    pub async fn authenticate(&self, access_token: &str) -> Result<Caller> {
+        let subject = self.keys.verify_access(access_token)?;
+        let user = users::get(self.table.as_ref(), subject.account, subject.user)
+            .await?
+            .ok_or(Error::Unauthenticated("the session has ended"))?;
+        if user.state != UserState::Active {
+            return Err(Error::Unauthenticated("the session has ended"));
+        }
+        if !user.session_valid(
+            &subject.session.to_string(),
+            subject.session_started,
+            now_ms(),
+        ) {
+            return Err(Error::Unauthenticated("the session has ended"));
+        }
+        Ok(Caller {
+            user,
+            session: subject.session,
+        })
+    }
+}

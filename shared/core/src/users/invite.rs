@@ -1,0 +1,165 @@
+//! Inviting people: the pending user, its seat, its token and its e-mail.
+
+use crate::clock::{now_ms, rfc3339};
+use crate::domain::{Email, Name, Role, UserId, UserState};
+use crate::error::{Error, Result};
+use crate::policy;
+use crate::ports::Mail;
+use crate::repo::claims;
+use crate::repo::tokens::{self, NewToken};
+use crate::repo::{accounts, User};
+use crate::Roster;
+
+use super::{Caller, UserRef};
+
+impl Roster {
+    /// Invites `email` into the caller's account. Returns the pending user and
+    /// the invite link (the only time the token is shown).
+    pub async fn invite(
+        &self,
+        caller: &Caller,
+        email: Email,
+        first: Name,
+        last: Name,
+        role: Role,
+    ) -> Result<(User, String)> {
+        policy::require_admin(&caller.user)?;
+        policy::require_grantable(&caller.user, role)?;
+        let aid = caller.user.account_id;
+        // A member of this account already has it. (A user of *another*
+        // account is not mentioned: the invitee learns that at signup.)
+        if let Some(claim) = claims::get(self.table.as_ref(), &email).await? {
+            if claim.account_id == aid {
+                return Err(already_member());
+            }
+        }
+        let now = now_ms();
+        let uid = UserId::new();
+        let token = NewToken::invite(uid, aid)?;
+        let user = User {
+            id: uid,
+            account_id: aid,
+            email: email.clone(),
+            first: first.as_str().to_string(),
+            last: last.as_str().to_string(),
+            role,
+            state: UserState::Pending,
+            mfa: false,
+            preferences: Default::default(),
+            activity: None,
+            created: now,
+            updated: now,
+            version: 0,
+            invite_hash: Some(token.hash.clone()),
+            groups: Vec::new(),
+            sessions_valid_after: 0,
+            revoked: Default::default(),
+        };
+        let ops = vec![
+            user.insert_op()?,
+            claims::invite_op(aid, &email, uid)?,
+            accounts::take_seat(aid),
+            token.insert_op()?,
+        ];
+        self.write(ops, |i| match i {
+            1 => Some(Error::conflict("email", "this email is already invited")),
+            2 => Some(no_seat()),
+            _ => None,
+        })
+        .await?;
+        let url = self.invite_url(&token.secret);
+        self.send_invite(caller, &user, &url).await?;
+        Ok((user, url))
+    }
+
+    /// A new invite link for a pending user; the old one stops working.
+    pub async fn resend_invite(&self, caller: &Caller, target: UserRef) -> Result<(User, String)> {
+        policy::require_admin(&caller.user)?;
+        let user = self.find_user(caller, &target).await?;
+        let (user, url) = self.rotate_invite(user).await?;
+        self.send_invite(caller, &user, &url).await?;
+        Ok((user, url))
+    }
+
+    /// Replaces a pending user's invite token in one transaction.
+    pub(crate) async fn rotate_invite(&self, mut user: User) -> Result<(User, String)> {
+        if user.state != UserState::Pending {
+            return Err(Error::conflict("id", "this user has already signed up"));
+        }
+        let token = NewToken::invite(user.id, user.account_id)?;
+        let old = user.invite_hash.replace(token.hash.clone());
+        let mut ops = vec![user.replace_op(now_ms())?, token.insert_op()?];
+        ops.extend(old.map(|h| tokens::discard_op(&h)));
+        self.write(ops, |_| None).await?;
+        let url = self.invite_url(&token.secret);
+        Ok((user, url))
+    }
+
+    async fn send_invite(&self, caller: &Caller, user: &User, url: &str) -> Result<()> {
+        let account = accounts::require(self.table.as_ref(), user.account_id).await?;
+        let inviter = display_name(&caller.user);
+        let expires = rfc3339(now_ms() + tokens::INVITE_TTL_MS);
+        let subject = format!("{inviter} invited you to {}", account.name);
+        let text = format!(
+            "Hello,\n\n{inviter} invited you to join {account} as {role}.\n\n\
+             Accept the invitation: {url}\n\n\
+             The link works once and expires at {expires}.\n",
+            account = account.name,
+            role = user.role,
+        );
+        let html = format!(
+            "<!doctype html><html><body>\
+             <p>Hello,</p>\
+             <p>{inviter} invited you to join <strong>{account}</strong> as {role}.</p>\
+             <p><a href=\"{url}\">Accept the invitation</a></p>\
+             <p>The link works once and expires at {expires}.</p>\
+             </body></html>",
+            inviter = html_escape(&inviter),
+            account = html_escape(&account.name),
+            role = user.role,
+            url = html_escape(url),
+        );
+        let mail = Mail {
+            to: user.email.to_string(),
+            subject,
+            text,
+            html,
+            link: Some(url.to_string()),
+        };
+        self.mailer.send(&mail).await.map_err(|e| {
+            tracing::error!(error = %e, "invite e-mail not sent");
+            Error::Unavailable(
+                "the invite was saved but its e-mail could not be sent; try resendInvite".into(),
+            )
+        })
+    }
+}
+
+fn display_name(user: &User) -> String {
+    let name = format!("{} {}", user.first, user.last);
+    let name = name.trim();
+    if name.is_empty() {
+        user.email.to_string()
+    } else {
+        name.to_string()
+    }
+}
+
+fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+pub(crate) fn no_seat() -> Error {
+    Error::LimitReached("the plan has no seat left; remove a user or change plan".into())
+}
+
+fn already_member() -> Error {
+    Error::conflict(
+        "email",
+        "this email already belongs to a member of this account",
+    )
+}

@@ -1,0 +1,205 @@
+//! Reading and changing one user: get, update, updateRole, remove.
+
+use serde_json::{Map, Value};
+
+use crate::clock::now_ms;
+use crate::domain::{Email, Name, Role, UserId, UserState};
+use crate::error::{Error, Result};
+use crate::policy::{self, Managing};
+use crate::repo::claims;
+use crate::repo::tokens;
+use crate::repo::{accounts, users, User};
+use crate::Roster;
+
+use super::Caller;
+
+/// How a request names a user.
+#[derive(Debug, Clone)]
+pub enum UserRef {
+    Id(UserId),
+    Email(Email),
+}
+
+/// `user/update`: what to change. `None` leaves a value as it is.
+#[derive(Debug, Clone, Default)]
+pub struct UpdateUser {
+    pub id: Option<UserId>,
+    pub first: Option<Name>,
+    pub last: Option<Name>,
+    pub preferences: Option<Map<String, Value>>,
+    /// Only for pending users (a typo in an invite).
+    pub email: Option<Email>,
+    /// `active` or `disabled`; admins only, not on oneself or the owner.
+    pub state: Option<UserState>,
+}
+
+const NOT_FOUND: &str = "no such user";
+
+impl Roster {
+    /// A user of the caller's account. Users of other accounts are
+    /// `NotFound`, exactly like ids that don't exist.
+    pub(crate) async fn find_user(&self, caller: &Caller, target: &UserRef) -> Result<User> {
+        let aid = caller.user.account_id;
+        let table = self.table.as_ref();
+        let uid = match target {
+            UserRef::Id(uid) => *uid,
+            UserRef::Email(email) => match claims::get(table, email).await? {
+                Some(claim) if claim.account_id == aid => claim.user_id,
+                _ => {
+                    claims::get_invited(table, aid, email)
+                        .await?
+                        .ok_or(Error::NotFound(NOT_FOUND))?
+                        .user_id
+                }
+            },
+        };
+        if uid == caller.user.id {
+            return Ok(caller.user.clone());
+        }
+        users::get(table, aid, uid)
+            .await?
+            .ok_or(Error::NotFound(NOT_FOUND))
+    }
+
+    pub async fn get_user(&self, caller: &Caller, target: UserRef) -> Result<User> {
+        let is_self = match &target {
+            UserRef::Id(uid) => *uid == caller.user.id,
+            UserRef::Email(email) => *email == caller.user.email,
+        };
+        if !is_self {
+            policy::require_admin(&caller.user)?;
+        }
+        self.find_user(caller, &target).await
+    }
+
+    pub async fn update_user(&self, caller: &Caller, change: UpdateUser) -> Result<User> {
+        let target = change.id.unwrap_or(caller.user.id);
+        policy::require_self_or_admin(&caller.user, target)?;
+        let mut user = self.find_user(caller, &UserRef::Id(target)).await?;
+        let mut ops = Vec::new();
+        let mut login_switch = None;
+
+        if let Some(state) = change.state.filter(|s| *s != user.state) {
+            policy::require_may_manage(&caller.user, &user, Managing::State)?;
+            if state == UserState::Pending || user.state == UserState::Pending {
+                return Err(Error::invalid(
+                    "state",
+                    "a pending user becomes active by signing up",
+                ));
+            }
+            user.state = state;
+            login_switch = Some(state);
+            if state == UserState::Disabled {
+                // Disabled users are signed out everywhere.
+                user.sessions_valid_after = now_ms();
+            }
+        }
+        if let Some(email) = change.email.filter(|e| *e != user.email) {
+            if user.state != UserState::Pending {
+                return Err(Error::Forbidden(
+                    "the email of a user who signed up cannot be changed",
+                ));
+            }
+            let aid = user.account_id;
+            if let Some(claim) = claims::get(self.table.as_ref(), &email).await? {
+                if claim.account_id == aid {
+                    return Err(Error::conflict(
+                        "email",
+                        "this email already belongs to a member of this account",
+                    ));
+                }
+            }
+            // The old link went to the wrong mailbox: it stops working, and
+            // the admin sends a new one with resendInvite.
+            ops.push(claims::uninvite_op(aid, &user.email));
+            ops.push(claims::invite_op(aid, &email, user.id)?);
+            if let Some(hash) = user.invite_hash.take() {
+                ops.push(tokens::discard_op(&hash));
+            }
+            user.email = email;
+        }
+        if let Some(first) = change.first {
+            user.first = first.as_str().to_string();
+        }
+        if let Some(last) = change.last {
+            user.last = last.as_str().to_string();
+        }
+        if let Some(preferences) = change.preferences {
+            user.preferences = preferences;
+        }
+        ops.insert(0, user.replace_op(now_ms())?);
+        self.write(ops, |i| {
+            (i == 2).then(|| Error::conflict("email", "this email is already invited"))
+        })
+        .await?;
+        if let Some(state) = login_switch {
+            self.switch_login(&user, state).await?;
+        }
+        Ok(user)
+    }
+
+    async fn switch_login(&self, user: &User, state: UserState) -> Result<()> {
+        let login = user.id.to_string();
+        match state {
+            UserState::Disabled => self.identity.disable_login(&login).await?,
+            _ => self.identity.enable_login(&login).await?,
+        }
+        Ok(())
+    }
+
+    /// Changes a role; with `send_invite`, a pending user also gets a fresh
+    /// invite (its link is returned). `send_invite` on a user who has signed
+    /// up does nothing.
+    pub async fn update_role(
+        &self,
+        caller: &Caller,
+        id: UserId,
+        role: Role,
+        send_invite: bool,
+    ) -> Result<(User, Option<String>)> {
+        policy::require_admin(&caller.user)?;
+        let mut user = self.find_user(caller, &UserRef::Id(id)).await?;
+        policy::require_may_manage(&caller.user, &user, Managing::Role)?;
+        policy::require_grantable(&caller.user, role)?;
+        if user.role != role {
+            user.role = role;
+            let op = user.replace_op(now_ms())?;
+            self.write(vec![op], |_| None).await?;
+        }
+        if send_invite && user.state == UserState::Pending {
+            let (user, url) = self.resend_invite(caller, UserRef::Id(user.id)).await?;
+            return Ok((user, Some(url)));
+        }
+        Ok((user, None))
+    }
+
+    /// Removes a user: frees its seat and e-mail, spends its invite, and
+    /// signs it out everywhere (its sessions die with its user item).
+    pub async fn remove_user(&self, caller: &Caller, target: UserRef) -> Result<()> {
+        policy::require_admin(&caller.user)?;
+        let user = self.find_user(caller, &target).await?;
+        policy::require_may_manage(&caller.user, &user, Managing::Remove)?;
+        let aid = user.account_id;
+        let mut ops = vec![user.delete_op(), accounts::free_seat(aid)];
+        match user.state {
+            UserState::Pending => {
+                ops.push(claims::uninvite_op(aid, &user.email));
+                if let Some(hash) = &user.invite_hash {
+                    ops.push(tokens::discard_op(hash));
+                }
+            }
+            UserState::Active | UserState::Disabled => {
+                ops.push(claims::release_op(&user.email, user.id));
+            }
+        }
+        self.write(ops, |_| None).await?;
+        if user.state != UserState::Pending {
+            // The user is already gone from roster; a login left behind at
+            // the provider cannot be used, so a failure here is only logged.
+            if let Err(e) = self.identity.delete_login(&user.id.to_string()).await {
+                tracing::warn!(error = %e, user = %user.id, "login not deleted");
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,113 @@
+//! Finishing an invite: reading it (never spends it) and signing up (spends it once).
+
+use crate::clock::now_ms;
+use crate::domain::{Name, Password, UserState};
+use crate::error::{Error, Result};
+use crate::repo::claims::{self, EmailClaim};
+use crate::repo::tokens;
+use crate::repo::{accounts, users, Account, User};
+use crate::Roster;
+
+/// What an invitee sees before signing up.
+pub struct SignupInfo {
+    pub user: User,
+    pub account: Account,
+    pub expires: i64,
+}
+
+const USED: &str = "the invite link is invalid or was already used";
+
+impl Roster {
+    /// Reads an invite without spending it: mail scanners open links too.
+    pub async fn signup_info(&self, token: &str) -> Result<SignupInfo> {
+        let (user, found) = self.pending_for(token).await?;
+        let account = accounts::require(self.table.as_ref(), user.account_id).await?;
+        Ok(SignupInfo {
+            user,
+            account,
+            expires: found.record.expires,
+        })
+    }
+
+    /// Signs up from an invite: sets the password, activates the user, takes
+    /// the e-mail's global claim and spends the token, all or nothing.
+    pub async fn signup(
+        &self,
+        token: &str,
+        first: Option<Name>,
+        last: Option<Name>,
+        password: &str,
+    ) -> Result<(User, Account)> {
+        let (mut user, found) = self.pending_for(token).await?;
+        let password = Password::parse(password, &user.email)?;
+        let table = self.table.as_ref();
+        if claims::get(table, &user.email).await?.is_some() {
+            return Err(email_taken());
+        }
+        // The login first: repeating it is harmless, and a user is never
+        // active without one.
+        self.identity
+            .create_login(&user.id.to_string(), user.email.as_str(), password.as_str())
+            .await?;
+        if let Some(first) = first {
+            user.first = first.as_str().to_string();
+        }
+        if let Some(last) = last {
+            user.last = last.as_str().to_string();
+        }
+        user.state = UserState::Active;
+        user.invite_hash = None;
+        let claim = EmailClaim {
+            user_id: user.id,
+            account_id: user.account_id,
+        };
+        let ops = vec![
+            tokens::spend_op(&found.hash),
+            user.replace_op(now_ms())?,
+            claims::claim_op(&user.email, &claim)?,
+            claims::uninvite_op(user.account_id, &user.email),
+        ];
+        self.write(ops, |i| match i {
+            0 | 1 => Some(Error::TokenInvalid(USED)),
+            2 => Some(email_taken()),
+            _ => None,
+        })
+        .await?;
+        let account = accounts::require(table, user.account_id).await?;
+        Ok((user, account))
+    }
+
+    /// The pending user an invite token names, if the token is its current one.
+    async fn pending_for(&self, token: &str) -> Result<(User, tokens::FoundToken)> {
+        let table = self.table.as_ref();
+        let found = tokens::find_invite(table, token).await?;
+        let user = users::get(table, found.record.account_id, found.record.user_id)
+            .await?
+            .ok_or(Error::TokenInvalid(USED))?;
+        if user.state != UserState::Pending || user.invite_hash.as_deref() != Some(&found.hash) {
+            return Err(Error::TokenInvalid(USED));
+        }
+        Ok((user, found))
+    }
+}
+
+fn email_taken() -> Error {
+    Error::conflict(
+        "email",
+        "this email already belongs to a user; log in instead",
+    )
+}
+
+impl Roster {
+    /// `user/login` `{invite, password, first?, last?}`: signs up and logs in at once.
+    pub async fn signup_and_login(
+        &self,
+        token: &str,
+        first: Option<Name>,
+        last: Option<Name>,
+        password: &str,
+    ) -> Result<super::Tokens> {
+        let (user, _) = self.signup(token, first, last, password).await?;
+        self.start_session(user, None).await
+    }
+}
