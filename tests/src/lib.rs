@@ -1,1 +1,7 @@
+//! Black-box test support: the `Table` conformance suite (run on every
+//! adapter), an in-process app driven through the router, and the real
+//! `roster-server` binary over HTTP.
 
+pub mod app;
+pub mod conformance;
+pub mod server;

@@ -1,0 +1,245 @@
+//! An in-process roster driven through its router with `oneshot`: no socket,
+//! a fresh store per app, an owner already logged in, and the outbox to read
+//! invite links from.
+
+use std::path::PathBuf;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use roster_core::{Roster, Settings};
+use serde_json::{json, Value};
+use tempfile::TempDir;
+use tower::ServiceExt;
+
+pub const OWNER_EMAIL: &str = "owner@example.com";
+pub const PASSWORD: &str = "correct horse battery";
+
+/// An answer: status and JSON body.
+#[derive(Debug, Clone)]
+pub struct Resp {
+    pub status: StatusCode,
+    pub body: Value,
+}
+
+impl Resp {
+    /// The error code, or "" on success.
+    pub fn code(&self) -> &str {
+        self.body["error"]["code"].as_str().unwrap_or("")
+    }
+
+    pub fn field(&self) -> &str {
+        self.body["error"]["field"].as_str().unwrap_or("")
+    }
+
+    /// Asserts success and returns the body.
+    #[track_caller]
+    pub fn ok(self) -> Value {
+        assert_eq!(self.status, StatusCode::OK, "{}", self.body);
+        self.body
+    }
+
+    /// Asserts an error with this status and code.
+    #[track_caller]
+    pub fn err(&self, status: u16, code: &str) {
+        assert_eq!(
+            (self.status.as_u16(), self.code()),
+            (status, code),
+            "{}",
+            self.body
+        );
+    }
+}
+
+/// A logged-in user of the app.
+#[derive(Debug, Clone)]
+pub struct Member {
+    pub id: String,
+    pub email: String,
+    pub token: String,
+    pub refresh: String,
+}
+
+pub struct TestApp {
+    pub roster: Roster,
+    router: Router,
+    pub data_dir: PathBuf,
+    _dir: TempDir,
+    pub owner: Member,
+}
+
+pub struct Options {
+    pub plan: &'static str,
+    pub open_registration: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            plan: "team",
+            open_registration: false,
+        }
+    }
+}
+
+impl TestApp {
+    pub async fn new() -> TestApp {
+        Self::with(Options::default()).await
+    }
+
+    pub async fn with(options: Options) -> TestApp {
+        let dir = tempfile::tempdir().unwrap();
+        let data_dir = dir.path().to_path_buf();
+        let settings = Settings {
+            public_url: "http://roster.test".into(),
+            open_registration: options.open_registration,
+        };
+        let roster =
+            roster_embedded::open(&data_dir, settings, "roster <noreply@roster.test>").unwrap();
+        roster
+            .bootstrap("Acme", options.plan, OWNER_EMAIL, PASSWORD)
+            .await
+            .unwrap();
+        let router = roster_api::router(roster.clone());
+        let mut app = TestApp {
+            roster,
+            router,
+            data_dir,
+            _dir: dir,
+            owner: Member {
+                id: String::new(),
+                email: OWNER_EMAIL.into(),
+                token: String::new(),
+                refresh: String::new(),
+            },
+        };
+        app.owner = app.logged_in(OWNER_EMAIL, PASSWORD).await;
+        app
+    }
+
+    /// `POST /<path>` with a JSON body and an optional bearer token.
+    pub async fn call(&self, path: &str, token: Option<&str>, body: Value) -> Resp {
+        self.raw(path, "", token, body.to_string().into_bytes())
+            .await
+    }
+
+    /// The owner calls.
+    pub async fn as_owner(&self, path: &str, body: Value) -> Resp {
+        self.call(path, Some(&self.owner.token), body).await
+    }
+
+    pub async fn as_member(&self, who: &Member, path: &str, body: Value) -> Resp {
+        self.call(path, Some(&who.token), body).await
+    }
+
+    /// Full control: query string and raw body bytes.
+    pub async fn raw(&self, path: &str, query: &str, token: Option<&str>, body: Vec<u8>) -> Resp {
+        let uri = if query.is_empty() {
+            format!("/{path}")
+        } else {
+            format!("/{path}?{query}")
+        };
+        let mut req = Request::post(uri).header("content-type", "application/json");
+        if let Some(t) = token {
+            req = req.header("authorization", format!("Bearer {t}"));
+        }
+        let response = self
+            .router
+            .clone()
+            .oneshot(req.body(Body::from(body)).unwrap())
+            .await
+            .unwrap();
+        let status = response.status();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        let body = serde_json::from_slice(&bytes)
+            .unwrap_or_else(|_| panic!("not JSON ({status}): {}", String::from_utf8_lossy(&bytes)));
+        Resp { status, body }
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> Resp {
+        self.call(
+            "user/login",
+            None,
+            json!({"email": email, "password": password}),
+        )
+        .await
+    }
+
+    pub async fn logged_in(&self, email: &str, password: &str) -> Member {
+        let v = self.login(email, password).await.ok();
+        Member {
+            id: v["user"]["id"].as_str().unwrap().into(),
+            email: email.into(),
+            token: v["accessToken"].as_str().unwrap().into(),
+            refresh: v["refreshToken"].as_str().unwrap().into(),
+        }
+    }
+
+    /// The owner invites `email` with `role`; returns the pending user (with `inviteUrl`).
+    pub async fn invite(&self, email: &str, role: &str) -> Value {
+        self.as_owner("user/invite", json!({"email": email, "role": role}))
+            .await
+            .ok()
+    }
+
+    /// Invites, signs up and logs in a user with `role`.
+    pub async fn member(&self, email: &str, role: &str) -> Member {
+        let invited = self.invite(email, role).await;
+        let token = token_of(invited["inviteUrl"].as_str().unwrap());
+        self.call(
+            "user/signup",
+            None,
+            json!({"token": token, "first": "Test", "last": "User", "password": PASSWORD}),
+        )
+        .await
+        .ok();
+        self.logged_in(email, PASSWORD).await
+    }
+
+    /// Every message in the outbox, oldest first.
+    pub fn outbox(&self) -> Vec<String> {
+        read_outbox(&self.data_dir)
+    }
+
+    /// The invite token of the newest message to `email`.
+    pub fn invite_token_from_mail(&self, email: &str) -> Option<String> {
+        latest_link(&self.data_dir, email).map(|l| token_of(&l))
+    }
+}
+
+/// The token in an invite link.
+pub fn token_of(url: &str) -> String {
+    url.split("token=").nth(1).unwrap().to_string()
+}
+
+pub fn read_outbox(data_dir: &std::path::Path) -> Vec<String> {
+    let mut files: Vec<_> = std::fs::read_dir(data_dir.join("outbox"))
+        .map(|d| d.filter_map(|e| e.ok()).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    files.retain(|p| p.extension().is_some_and(|e| e == "eml"));
+    files.sort();
+    files
+        .iter()
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect()
+}
+
+/// The invite link in the newest outbox message to `email`, read from its
+/// text part as a person would.
+pub fn latest_link(data_dir: &std::path::Path, email: &str) -> Option<String> {
+    read_outbox(data_dir)
+        .into_iter()
+        .rev()
+        .find(|m| m.lines().any(|l| l.starts_with("To:") && l.contains(email)))
+        .and_then(|m| {
+            let unfolded = m
+                .replace("=\r\n", "")
+                .replace("=\n", "")
+                .replace("=3D", "=");
+            unfolded
+                .split_whitespace()
+                .find(|w| w.starts_with("http") && w.contains("/signup?token="))
+                .map(|w| w.trim_end_matches(['"', '>', '<']).to_string())
+        })
+}

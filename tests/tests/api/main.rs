@@ -1,0 +1,11 @@
+//! Every rule and error of DESIGN §4 for the user and account operations,
+//! driven through the router in process. Each test names the rule it pins.
+
+mod accounts;
+mod admin;
+mod auth;
+mod errors;
+mod find;
+mod sessions;
+mod signup;
+mod users;

@@ -1,0 +1,240 @@
+//! The invitee's side: signupInfo, signup, and invite tokens.
+
+use roster_core::ports::{Key, Op};
+use roster_tests::app::{token_of, TestApp, PASSWORD};
+use serde_json::{json, Value};
+
+async fn invited(app: &TestApp, email: &str) -> (Value, String) {
+    let v = app.invite(email, "user").await;
+    let token = token_of(v["inviteUrl"].as_str().unwrap());
+    (v, token)
+}
+
+#[tokio::test]
+async fn the_invite_mail_carries_the_link_that_invite_returned() {
+    let app = TestApp::new().await;
+    let (v, token) = invited(&app, "ann@example.com").await;
+    assert_eq!(
+        v["inviteUrl"],
+        format!("http://roster.test/signup?token={token}")
+    );
+    assert_eq!(
+        app.invite_token_from_mail("ann@example.com").unwrap(),
+        token
+    );
+    let mail = app.outbox().pop().unwrap();
+    assert!(mail.contains("Content-Type: multipart/alternative"));
+    assert!(mail.contains("text/plain"));
+    assert!(mail.contains("text/html"));
+    assert!(mail.contains("Subject:"));
+}
+
+#[tokio::test]
+async fn signup_info_does_not_consume_the_token() {
+    let app = TestApp::new().await;
+    let (_, token) = invited(&app, "ann@example.com").await;
+    for _ in 0..3 {
+        let info = app
+            .call("user/signupInfo", None, json!({"token": token}))
+            .await
+            .ok();
+        assert_eq!(info["email"], "ann@example.com");
+        assert_eq!(info["role"], "user");
+        assert_eq!(info["accountName"], "Acme");
+        assert!(info["expires"].as_str().unwrap().ends_with('Z'));
+    }
+    app.call(
+        "user/signup",
+        None,
+        json!({"token": token, "first": "Ann", "last": "Lee", "password": PASSWORD}),
+    )
+    .await
+    .ok();
+}
+
+#[tokio::test]
+async fn signup_consumes_the_token_once() {
+    let app = TestApp::new().await;
+    let (_, token) = invited(&app, "ann@example.com").await;
+    let body = json!({"token": token, "first": "Ann", "last": "Lee", "password": PASSWORD});
+    let v = app.call("user/signup", None, body.clone()).await.ok();
+    assert_eq!(v["user"]["state"], "active");
+    assert_eq!(v["user"]["first"], "Ann");
+    assert_eq!(v["account"]["name"], "Acme");
+    app.call("user/signup", None, body)
+        .await
+        .err(400, "TOKEN_INVALID");
+    app.call("user/signupInfo", None, json!({"token": token}))
+        .await
+        .err(400, "TOKEN_INVALID");
+    app.logged_in("ann@example.com", PASSWORD).await;
+}
+
+#[tokio::test]
+async fn resending_rotates_the_token() {
+    let app = TestApp::new().await;
+    let (v, old) = invited(&app, "ann@example.com").await;
+    let r = app
+        .as_owner("user/resendInvite", json!({"email": "ann@example.com"}))
+        .await
+        .ok();
+    assert_eq!(r["id"], v["id"]);
+    let new = token_of(r["inviteUrl"].as_str().unwrap());
+    assert_ne!(new, old);
+    assert_eq!(app.invite_token_from_mail("ann@example.com").unwrap(), new);
+    app.call("user/signupInfo", None, json!({"token": old}))
+        .await
+        .err(400, "TOKEN_INVALID");
+    app.call(
+        "user/signup",
+        None,
+        json!({"token": new, "password": PASSWORD}),
+    )
+    .await
+    .ok();
+}
+
+#[tokio::test]
+async fn an_expired_token_says_so() {
+    let app = TestApp::new().await;
+    let (_, token) = invited(&app, "ann@example.com").await;
+    // Age the token in the store: expiry is checked in code, not by TTL.
+    let hash = roster_core::crypto::sha256_hex(token.as_bytes());
+    let op = Op::update(Key::new(format!("TOKEN#{hash}"), "TOKEN")).set("expires", 1_000);
+    app.roster.table.transact(vec![op], "age").await.unwrap();
+    app.call("user/signupInfo", None, json!({"token": token}))
+        .await
+        .err(400, "TOKEN_EXPIRED");
+    app.call(
+        "user/signup",
+        None,
+        json!({"token": token, "password": PASSWORD}),
+    )
+    .await
+    .err(400, "TOKEN_EXPIRED");
+}
+
+#[tokio::test]
+async fn an_unknown_or_altered_token_is_invalid() {
+    let app = TestApp::new().await;
+    let (_, token) = invited(&app, "ann@example.com").await;
+    let mut altered = token.clone();
+    altered.replace_range(0..1, if token.starts_with('A') { "B" } else { "A" });
+    for bad in [altered.as_str(), "nope", ""] {
+        app.call("user/signupInfo", None, json!({"token": bad}))
+            .await
+            .err(400, "TOKEN_INVALID");
+    }
+}
+
+#[tokio::test]
+async fn signup_enforces_the_password_rules() {
+    let app = TestApp::new().await;
+    let (_, token) = invited(&app, "ann.lee@example.com").await;
+    for bad in [
+        "short",
+        "password123",
+        "ann.lee@example.com",
+        &"x".repeat(257),
+    ] {
+        let r = app
+            .call(
+                "user/signup",
+                None,
+                json!({"token": token, "password": bad}),
+            )
+            .await;
+        r.err(400, "INVALID");
+        assert_eq!(r.field(), "password", "{bad}");
+    }
+    // Refusals spend nothing.
+    app.call(
+        "user/signup",
+        None,
+        json!({"token": token, "password": PASSWORD}),
+    )
+    .await
+    .ok();
+}
+
+#[tokio::test]
+async fn signup_validates_names() {
+    let app = TestApp::new().await;
+    let (_, token) = invited(&app, "ann@example.com").await;
+    let r = app
+        .call(
+            "user/signup",
+            None,
+            json!({"token": token, "first": "x".repeat(101), "password": PASSWORD}),
+        )
+        .await;
+    r.err(400, "INVALID");
+    assert_eq!(r.field(), "first");
+}
+
+#[tokio::test]
+async fn login_with_an_invite_signs_up_and_logs_in() {
+    let app = TestApp::new().await;
+    let (_, token) = invited(&app, "ann@example.com").await;
+    let v = app
+        .call(
+            "user/login",
+            None,
+            json!({"invite": token, "password": PASSWORD, "first": "Ann"}),
+        )
+        .await
+        .ok();
+    assert_eq!(v["user"]["state"], "active");
+    assert_eq!(v["user"]["first"], "Ann");
+    let access = v["accessToken"].as_str().unwrap();
+    app.call("user/info", Some(access), json!({})).await.ok();
+    app.call(
+        "user/login",
+        None,
+        json!({"invite": token, "password": PASSWORD}),
+    )
+    .await
+    .err(400, "TOKEN_INVALID");
+}
+
+#[tokio::test]
+async fn an_email_that_belongs_to_another_account_cannot_sign_up_twice() {
+    let a = TestApp::new().await;
+    a.member("ann@example.com", "user").await;
+    // Another account on the same store invites the same person.
+    let roster = &a.roster;
+    let (owner2, _) = roster
+        .create_account(
+            &roster_core::domain::AccountName::parse("Other").unwrap(),
+            "team",
+            &roster_core::domain::Email::parse("boss@other.com").unwrap(),
+            &roster_core::domain::Password::parse(
+                PASSWORD,
+                &roster_core::domain::Email::parse("boss@other.com").unwrap(),
+            )
+            .unwrap(),
+            None,
+        )
+        .await
+        .unwrap();
+    let boss = a.logged_in("boss@other.com", PASSWORD).await;
+    assert_eq!(boss.id, owner2.id.to_string());
+    // The invite itself does not tell the other account anything.
+    let v = a
+        .as_member(
+            &boss,
+            "user/invite",
+            json!({"email": "ann@example.com", "role": "user"}),
+        )
+        .await
+        .ok();
+    let token = token_of(v["inviteUrl"].as_str().unwrap());
+    let r = a
+        .call(
+            "user/signup",
+            None,
+            json!({"token": token, "password": PASSWORD}),
+        )
+        .await;
+    r.err(409, "CONFLICT");
+}
