@@ -53,11 +53,6 @@ pub fn require_may_manage(caller: &User, target: &User, action: Managing) -> Res
             Managing::State => "the owner cannot be disabled",
         }));
     }
-    if target.role > caller.role {
-        return Err(Error::Forbidden(
-            "an admin cannot manage a user above its own role",
-        ));
-    }
     Ok(())
 }
 
