@@ -1,1 +1,112 @@
-fn main() {}
+//! Latency per operation through the router, in process (no socket): the
+//! caller's signature check and consistent read, the use case, the JSON.
+//!
+//! `cargo bench -p roster-bench` (release profile). `user/login` is
+//! dominated by argon2id, so its cost is reported on its own as well.
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use axum::body::Body;
+use axum::http::Request;
+use criterion::{criterion_group, criterion_main, Criterion};
+use roster_tests::app::{TestApp, OWNER_EMAIL, PASSWORD};
+use serde_json::json;
+use tokio::runtime::Runtime;
+use tower::ServiceExt;
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+fn post(path: &str, token: Option<&str>, body: &str) -> Request<Body> {
+    let mut req = Request::post(path).header("content-type", "application/json");
+    if let Some(t) = token {
+        req = req.header("authorization", format!("Bearer {t}"));
+    }
+    req.body(Body::from(body.to_string())).unwrap()
+}
+
+fn operations(c: &mut Criterion) {
+    let rt = Runtime::new().unwrap();
+    let app = rt.block_on(async {
+        let app = TestApp::with(roster_tests::app::Options {
+            plan: "business",
+            ..Default::default()
+        })
+        .await;
+        for i in 0..200 {
+            app.invite(&format!("user{i:03}@example.com"), "user").await;
+        }
+        app
+    });
+    let router = roster_api::router(app.roster.clone());
+    let token = app.owner.token.clone();
+    let owner_id = app.owner.id.clone();
+    let get_body = json!({"id": owner_id}).to_string();
+    let login_body = json!({"email": OWNER_EMAIL, "password": PASSWORD}).to_string();
+
+    let mut group = c.benchmark_group("router");
+    group.bench_function("user/info", |b| {
+        b.to_async(&rt).iter(|| async {
+            let r = router.clone().oneshot(post("/user/info", Some(&token), "{}")).await.unwrap();
+            assert!(r.status().is_success());
+        })
+    });
+    group.bench_function("user/get", |b| {
+        b.to_async(&rt).iter(|| async {
+            let r = router.clone().oneshot(post("/user/get", Some(&token), &get_body)).await.unwrap();
+            assert!(r.status().is_success());
+        })
+    });
+    group.bench_function("user/find (25)", |b| {
+        b.to_async(&rt).iter(|| async {
+            let r = router.clone().oneshot(post("/user/find?limit=25", Some(&token), "{}")).await.unwrap();
+            assert!(r.status().is_success());
+        })
+    });
+    group.sample_size(20);
+    group.bench_function("user/login", |b| {
+        b.to_async(&rt).iter(|| async {
+            let r = router.clone().oneshot(post("/user/login", None, &login_body)).await.unwrap();
+            assert!(r.status().is_success());
+        })
+    });
+    group.finish();
+
+    // The use case alone, without HTTP and JSON: table reads and decoding.
+    let caller = rt.block_on(app.roster.authenticate(&token)).unwrap();
+    let find = roster_core::users::FindUsers::default();
+    c.bench_function("core/find_users (25)", |b| {
+        b.to_async(&rt).iter(|| async {
+            app.roster.find_users(&caller, &find).await.unwrap()
+        })
+    });
+    let mut q = roster_core::ports::Query::new(
+        roster_core::ports::Index::Primary,
+        format!("ACCT#{}", caller.user.account_id),
+    );
+    q.limit = Some(26);
+    c.bench_function("table/query (26 users)", |b| {
+        b.to_async(&rt).iter(|| async { app.roster.table.query(&q).await.unwrap() })
+    });
+
+    // What every authenticated request spends checking its access token.
+    let keys = app.roster.keys.clone();
+    c.bench_function("access token/verify", |b| {
+        b.iter(|| keys.verify_access(&token).unwrap())
+    });
+
+    // What user/login spends in argon2id (roster's parameters: the crate's
+    // defaults, m=19 MiB, t=2, p=1).
+    let salt = SaltString::encode_b64(b"0123456789abcdef").unwrap();
+    let hash = Argon2::default().hash_password(PASSWORD.as_bytes(), &salt).unwrap().to_string();
+    let parsed = PasswordHash::new(&hash).unwrap();
+    let mut group = c.benchmark_group("argon2id");
+    group.sample_size(20);
+    group.bench_function("verify", |b| {
+        b.iter(|| Argon2::default().verify_password(PASSWORD.as_bytes(), &parsed).unwrap())
+    });
+    group.finish();
+}
+
+criterion_group!(benches, operations);
+criterion_main!(benches);

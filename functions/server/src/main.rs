@@ -3,6 +3,11 @@
 
 mod config;
 
+/// Requests allocate many small JSON values; mimalloc serves them several
+/// times faster than the system allocator (see bench/README.md).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::process::ExitCode;
 
 use clap::Parser;

@@ -10,8 +10,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 use roster_core::Roster;
-use serde_json::Value;
-
+use crate::views::Reply;
 use crate::{ApiError, Call};
 
 /// Which Lambda serves an operation. Split by privilege: `read` holds no write
@@ -51,7 +50,7 @@ impl Access {
     }
 }
 
-pub type HandlerFuture = Pin<Box<dyn Future<Output = Result<Value, ApiError>> + Send>>;
+pub type HandlerFuture = Pin<Box<dyn Future<Output = Result<Reply, ApiError>> + Send>>;
 pub type Handler = fn(Roster, Call) -> HandlerFuture;
 
 pub struct Operation {

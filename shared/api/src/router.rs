@@ -57,7 +57,11 @@ async fn dispatch(op: &'static Operation, roster: Roster, req: Request) -> Respo
     async move {
         let started = Instant::now();
         let mut response = match run(op, roster, req).await {
-            Ok(value) => Json(value).into_response(),
+            Ok(reply) => (
+                [(axum::http::header::CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+                reply.0,
+            )
+                .into_response(),
             Err(e) => {
                 if e.status.is_server_error() {
                     tracing::error!(
@@ -101,7 +105,11 @@ fn request_id(headers: &HeaderMap) -> String {
         .unwrap_or_else(|| roster_core::clock::next_ulid().to_string())
 }
 
-async fn run(op: &'static Operation, roster: Roster, req: Request) -> Result<Value, ApiError> {
+async fn run(
+    op: &'static Operation,
+    roster: Roster,
+    req: Request,
+) -> Result<crate::views::Reply, ApiError> {
     let (parts, body) = req.into_parts();
     let caller = if op.access.is_public() {
         None

@@ -1,80 +1,188 @@
-//! The JSON shapes of DESIGN §4. Never a password, a secret or a token hash.
+//! The JSON shapes of DESIGN §4, serialised straight from the records (no
+//! intermediate `Value`: a page of users is most of a request's work).
+//! Never a password, a secret or a token hash.
 
 use roster_core::clock::rfc3339;
+use roster_core::domain::{AccountId, Role, UserId, UserState};
 use roster_core::paging::Page;
 use roster_core::repo::{Account, User};
 use roster_core::users::Tokens;
-use serde_json::{json, Value};
+use serde::Serialize;
+use serde_json::{Map, Value};
 
-pub fn user(u: &User) -> Value {
-    json!({
-        "id": u.id.to_string(),
-        "accountId": u.account_id.to_string(),
-        "email": u.email.as_str(),
-        "first": u.first,
-        "last": u.last,
-        "role": u.role.as_str(),
-        "state": u.state.as_str(),
-        "mfa": u.mfa,
-        "preferences": u.preferences,
-        "activity": u.activity.map(rfc3339),
-        "created": rfc3339(u.created),
-        "updated": rfc3339(u.updated),
-    })
+use crate::ApiError;
+
+/// A serialised JSON answer.
+pub struct Reply(pub axum::body::Bytes);
+
+impl Reply {
+    pub fn json<T: Serialize + ?Sized>(value: &T) -> Result<Reply, ApiError> {
+        serde_json::to_vec(value)
+            .map(|v| Reply(v.into()))
+            .map_err(|e| roster_core::Error::internal("serialising a reply", e).into())
+    }
+
+    /// `{}`.
+    pub fn empty() -> Result<Reply, ApiError> {
+        Ok(Reply(axum::body::Bytes::from_static(b"{}")))
+    }
+}
+
+#[derive(Serialize)]
+pub struct GroupRef {
+    pub id: String,
+    pub name: Option<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserView<'a> {
+    id: UserId,
+    account_id: AccountId,
+    email: &'a str,
+    first: &'a str,
+    last: &'a str,
+    role: Role,
+    state: UserState,
+    mfa: bool,
+    preferences: &'a Map<String, Value>,
+    activity: Option<String>,
+    created: String,
+    updated: String,
+    /// With `details`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    groups: Option<Vec<GroupRef>>,
+    /// Only from `invite` and `resendInvite`: the one time a token is shown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    invite_url: Option<&'a str>,
+}
+
+pub fn user(u: &User) -> UserView<'_> {
+    UserView {
+        id: u.id,
+        account_id: u.account_id,
+        email: u.email.as_str(),
+        first: &u.first,
+        last: &u.last,
+        role: u.role,
+        state: u.state,
+        mfa: u.mfa,
+        preferences: &u.preferences,
+        activity: u.activity.map(rfc3339),
+        created: rfc3339(u.created),
+        updated: rfc3339(u.updated),
+        groups: None,
+        invite_url: None,
+    }
 }
 
 /// A user with its groups, for `details`. Groups hold ids until groups land;
 /// their names will be resolved with one query of the account's groups.
-pub fn user_with_groups(u: &User) -> Value {
+pub fn user_with_groups(u: &User) -> UserView<'_> {
     let mut v = user(u);
-    v["groups"] = u
-        .groups
-        .iter()
-        .map(|id| json!({"id": id, "name": null}))
-        .collect();
+    v.groups = Some(
+        u.groups
+            .iter()
+            .map(|id| GroupRef {
+                id: id.clone(),
+                name: None,
+            })
+            .collect(),
+    );
     v
 }
 
 /// A user plus the link of its new invite.
-pub fn invited(u: &User, url: &str) -> Value {
+pub fn invited<'a>(u: &'a User, url: &'a str) -> UserView<'a> {
     let mut v = user(u);
-    v["inviteUrl"] = url.into();
+    v.invite_url = Some(url);
     v
 }
 
-pub fn account(a: &Account) -> Value {
+/// `user/info`: the user plus its account's name and plan.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InfoView<'a> {
+    #[serde(flatten)]
+    pub user: UserView<'a>,
+    pub account_name: &'a str,
+    pub owner: bool,
+    pub plan: &'a str,
+}
+
+#[derive(Serialize)]
+pub struct Seats {
+    limit: i64,
+    used: i64,
+    remaining: i64,
+}
+
+#[derive(Serialize)]
+pub struct AccountView<'a> {
+    id: AccountId,
+    name: &'a str,
+    plan: &'a str,
+    seats: Seats,
+    created: String,
+    updated: String,
+}
+
+pub fn account(a: &Account) -> AccountView<'_> {
     let limit = a.seat_limit();
-    json!({
-        "id": a.id.to_string(),
-        "name": a.name,
-        "plan": a.plan,
-        "seats": {"limit": limit, "used": limit - a.seats, "remaining": a.seats},
-        "created": rfc3339(a.created),
-        "updated": rfc3339(a.updated),
-    })
-}
-
-pub fn tokens(t: &Tokens) -> Value {
-    json!({
-        "accessToken": t.access_token,
-        "refreshToken": t.refresh_token,
-        "expiresIn": t.expires_in,
-        "user": user(&t.user),
-        "account": account(&t.account),
-    })
-}
-
-pub fn page(p: Page<Value>) -> Value {
-    let mut v = json!({ "data": p.data });
-    if let Some(next) = p.next {
-        v["next"] = next.into();
+    AccountView {
+        id: a.id,
+        name: &a.name,
+        plan: &a.plan,
+        seats: Seats {
+            limit,
+            used: limit - a.seats,
+            remaining: a.seats,
+        },
+        created: rfc3339(a.created),
+        updated: rfc3339(a.updated),
     }
-    if let Some(prev) = p.prev {
-        v["prev"] = prev.into();
-    }
-    v
 }
 
-pub fn empty() -> Value {
-    json!({})
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TokensView<'a> {
+    access_token: &'a str,
+    refresh_token: &'a str,
+    expires_in: i64,
+    user: UserView<'a>,
+    account: AccountView<'a>,
+}
+
+pub fn tokens(t: &Tokens) -> TokensView<'_> {
+    TokensView {
+        access_token: &t.access_token,
+        refresh_token: &t.refresh_token,
+        expires_in: t.expires_in,
+        user: user(&t.user),
+        account: account(&t.account),
+    }
+}
+
+/// `{user, account}`, as `user/signup` answers.
+#[derive(Serialize)]
+pub struct Membership<'a> {
+    pub user: UserView<'a>,
+    pub account: AccountView<'a>,
+}
+
+#[derive(Serialize)]
+pub struct PageView<T> {
+    data: Vec<T>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    prev: Option<String>,
+}
+
+pub fn page<'a, T, V>(p: &'a Page<T>, shape: impl Fn(&'a T) -> V) -> PageView<V> {
+    PageView {
+        data: p.data.iter().map(shape).collect(),
+        next: p.next.clone(),
+        prev: p.prev.clone(),
+    }
 }

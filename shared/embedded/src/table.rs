@@ -91,12 +91,13 @@ impl RedbTable {
             };
             page.scanned += 1;
             bytes += item_size(&item);
-            let last = last_key(q.index, &item);
+            let stop = page.scanned >= limit || bytes >= limits::MAX_PAGE_BYTES;
+            let last = stop.then(|| last_key(q.index, &item));
             if q.filter.as_ref().is_none_or(|f| f.holds(Some(&item))) {
                 page.items.push(item);
             }
-            if page.scanned >= limit || bytes >= limits::MAX_PAGE_BYTES {
-                page.last_key = Some(last);
+            if stop {
+                page.last_key = last;
                 break;
             }
         }

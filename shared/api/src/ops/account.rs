@@ -3,19 +3,19 @@
 use roster_core::domain::AccountName;
 use roster_core::Roster;
 use serde::Deserialize;
-use serde_json::Value;
 
-use crate::{views, ApiError, Call};
+use crate::views::{self, Reply};
+use crate::{ApiError, Call};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Empty {}
 
-pub async fn get(roster: &Roster, call: Call) -> Result<Value, ApiError> {
+pub async fn get(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
     call.no_query()?;
     let Empty {} = call.body()?;
     let account = roster.get_account(call.caller()?).await?;
-    Ok(views::account(&account))
+    Reply::json(&views::account(&account))
 }
 
 #[derive(Deserialize)]
@@ -24,7 +24,7 @@ struct UpdateBody {
     name: Option<String>,
 }
 
-pub async fn update(roster: &Roster, call: Call) -> Result<Value, ApiError> {
+pub async fn update(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
     call.no_query()?;
     let b: UpdateBody = call.body()?;
     let name = b
@@ -33,5 +33,5 @@ pub async fn update(roster: &Roster, call: Call) -> Result<Value, ApiError> {
         .map(|n| AccountName::parse_field("name", n))
         .transpose()?;
     let account = roster.update_account(call.caller()?, name).await?;
-    Ok(views::account(&account))
+    Reply::json(&views::account(&account))
 }

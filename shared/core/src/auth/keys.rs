@@ -16,6 +16,7 @@ pub struct Keys {
     pub(crate) decoding: DecodingKey,
     pub(crate) validation: Validation,
     pub(crate) cursor: LessSafeKey,
+    pub(crate) verified: super::access::VerifiedTokens,
 }
 
 impl Keys {
@@ -48,6 +49,7 @@ impl Keys {
             decoding: DecodingKey::from_ed_der(pair.public_key().as_ref()),
             validation,
             cursor: LessSafeKey::new(cursor),
+            verified: Default::default(),
         })
     }
 }

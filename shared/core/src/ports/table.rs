@@ -312,7 +312,13 @@ pub fn item_size(item: &Item) -> usize {
     fn value_size(v: &Value) -> usize {
         match v {
             Value::Null | Value::Bool(_) => 1,
-            Value::Number(n) => n.to_string().len().div_ceil(2) + 1,
+            // DynamoDB: about one byte per two significant digits, plus one.
+            Value::Number(n) => match n.as_i64() {
+                Some(i) => (i.unsigned_abs().checked_ilog10().unwrap_or(0) as usize + 1)
+                    .div_ceil(2)
+                    + 1,
+                None => 21,
+            },
             Value::String(s) => s.len(),
             Value::Array(a) => 3 + a.iter().map(|x| 1 + value_size(x)).sum::<usize>(),
             Value::Object(m) => {

@@ -106,10 +106,11 @@ impl Roster {
         };
         let scope = format!("user/find\u{0}{aid}\u{0}{}", f.scope());
         let page = paging::page(self.table.as_ref(), &self.keys, &scope, query, &find.page).await?;
-        let mut users = Vec::with_capacity(page.data.len());
-        for item in page.data.iter().cloned() {
-            users.push(User::from_item(item)?);
-        }
+        let users = page
+            .data
+            .into_iter()
+            .map(User::from_item)
+            .collect::<Result<Vec<_>>>()?;
         Ok(Page {
             data: users,
             next: page.next,

@@ -7,7 +7,8 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::user_ref;
-use crate::{views, ApiError, Call};
+use crate::views::{self, Reply};
+use crate::{ApiError, Call};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -20,7 +21,7 @@ struct UpdateBody {
     state: Option<String>,
 }
 
-pub async fn update(roster: &Roster, call: Call) -> Result<Value, ApiError> {
+pub async fn update(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
     call.no_query()?;
     let b: UpdateBody = call.body()?;
     let change = UpdateUser {
@@ -46,7 +47,7 @@ pub async fn update(roster: &Roster, call: Call) -> Result<Value, ApiError> {
         state: b.state.as_deref().map(UserState::parse).transpose()?,
     };
     let user = roster.update_user(call.caller()?, change).await?;
-    Ok(views::user(&user))
+    Reply::json(&views::user(&user))
 }
 
 #[derive(Deserialize)]
@@ -58,7 +59,7 @@ struct UpdateRoleBody {
     send_invite: bool,
 }
 
-pub async fn update_role(roster: &Roster, call: Call) -> Result<Value, ApiError> {
+pub async fn update_role(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
     call.no_query()?;
     let b: UpdateRoleBody = call.body()?;
     let id = UserId::parse(&b.id)?;
@@ -66,10 +67,10 @@ pub async fn update_role(roster: &Roster, call: Call) -> Result<Value, ApiError>
     let (user, url) = roster
         .update_role(call.caller()?, id, role, b.send_invite)
         .await?;
-    Ok(match url {
-        Some(url) => views::invited(&user, &url),
-        None => views::user(&user),
-    })
+    match url {
+        Some(url) => Reply::json(&views::invited(&user, &url)),
+        None => Reply::json(&views::user(&user)),
+    }
 }
 
 #[derive(Deserialize)]
@@ -79,13 +80,13 @@ struct UserRefBody {
     email: Option<String>,
 }
 
-pub async fn remove(roster: &Roster, call: Call) -> Result<Value, ApiError> {
+pub async fn remove(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
     call.no_query()?;
     let b: UserRefBody = call.body()?;
     roster
         .remove_user(call.caller()?, user_ref(b.id, b.email)?)
         .await?;
-    Ok(views::empty())
+    Reply::empty()
 }
 
 #[derive(Deserialize)]
@@ -97,7 +98,7 @@ struct InviteBody {
     role: String,
 }
 
-pub async fn invite(roster: &Roster, call: Call) -> Result<Value, ApiError> {
+pub async fn invite(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
     call.no_query()?;
     let b: InviteBody = call.body()?;
     let email = Email::parse(&b.email)?;
@@ -107,13 +108,13 @@ pub async fn invite(roster: &Roster, call: Call) -> Result<Value, ApiError> {
     let (user, url) = roster
         .invite(call.caller()?, email, first, last, role)
         .await?;
-    Ok(views::invited(&user, &url))
+    Reply::json(&views::invited(&user, &url))
 }
 
-pub async fn resend_invite(roster: &Roster, call: Call) -> Result<Value, ApiError> {
+pub async fn resend_invite(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
     call.no_query()?;
     let b: UserRefBody = call.body()?;
     let target: UserRef = user_ref(b.id, b.email)?;
     let (user, url) = roster.resend_invite(call.caller()?, target).await?;
-    Ok(views::invited(&user, &url))
+    Reply::json(&views::invited(&user, &url))
 }

@@ -2,9 +2,9 @@
 
 use roster_core::Roster;
 use serde::Deserialize;
-use serde_json::Value;
 
-use crate::{views, ApiError, Call};
+use crate::views::Reply;
+use crate::{ApiError, Call};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
@@ -13,11 +13,11 @@ struct ChangeBody {
     password: String,
 }
 
-pub async fn change_password(roster: &Roster, call: Call) -> Result<Value, ApiError> {
+pub async fn change_password(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
     call.no_query()?;
     let b: ChangeBody = call.body()?;
     roster
         .change_password(call.caller()?, &b.current_password, &b.password)
         .await?;
-    Ok(views::empty())
+    Reply::empty()
 }

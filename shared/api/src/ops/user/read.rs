@@ -4,10 +4,10 @@ use roster_core::domain::{Email, Role, UserId, UserState};
 use roster_core::users::{FindUsers, UserFilter};
 use roster_core::Roster;
 use serde::Deserialize;
-use serde_json::Value;
 
 use super::user_ref;
-use crate::{views, ApiError, Call};
+use crate::views::{self, Reply};
+use crate::{ApiError, Call};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -21,7 +21,7 @@ struct FindBody {
     details: bool,
 }
 
-pub async fn find(roster: &Roster, call: Call) -> Result<Value, ApiError> {
+pub async fn find(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
     let body: FindBody = call.body()?;
     let filter = UserFilter {
         email: body.email.as_deref().map(Email::parse).transpose()?,
@@ -38,12 +38,11 @@ pub async fn find(roster: &Roster, call: Call) -> Result<Value, ApiError> {
         page: call.page()?,
     };
     let page = roster.find_users(call.caller()?, &find).await?;
-    let shape = if body.details {
-        views::user_with_groups
+    if body.details {
+        Reply::json(&views::page(&page, views::user_with_groups))
     } else {
-        views::user
-    };
-    Ok(views::page(page.map(|u| shape(&u))))
+        Reply::json(&views::page(&page, views::user))
+    }
 }
 
 #[derive(Deserialize)]
@@ -53,26 +52,27 @@ struct GetBody {
     email: Option<String>,
 }
 
-pub async fn get(roster: &Roster, call: Call) -> Result<Value, ApiError> {
+pub async fn get(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
     call.no_query()?;
     let body: GetBody = call.body()?;
     let target = user_ref(body.id, body.email)?;
     let user = roster.get_user(call.caller()?, target).await?;
-    Ok(views::user(&user))
+    Reply::json(&views::user(&user))
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Empty {}
 
-pub async fn info(roster: &Roster, call: Call) -> Result<Value, ApiError> {
+pub async fn info(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
     call.no_query()?;
     let Empty {} = call.body()?;
     let caller = call.caller()?;
     let account = roster.get_account(caller).await?;
-    let mut v = views::user(&caller.user);
-    v["accountName"] = account.name.into();
-    v["owner"] = (caller.user.role == Role::Owner).into();
-    v["plan"] = account.plan.into();
-    Ok(v)
+    Reply::json(&views::InfoView {
+        user: views::user(&caller.user),
+        account_name: &account.name,
+        owner: caller.user.role == Role::Owner,
+        plan: &account.plan,
+    })
 }

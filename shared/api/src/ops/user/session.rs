@@ -4,9 +4,10 @@ use roster_core::domain::Name;
 use roster_core::users::LoginOutcome;
 use roster_core::{Error, Roster};
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::json;
 
-use crate::{views, ApiError, Call};
+use crate::views::{self, Reply};
+use crate::{ApiError, Call};
 
 /// Every field of every login form; which are present picks the form.
 #[derive(Deserialize)]
@@ -108,13 +109,13 @@ fn form(b: LoginBody) -> Result<Form, ApiError> {
     }
 }
 
-pub async fn login(roster: &Roster, call: Call) -> Result<Value, ApiError> {
+pub async fn login(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
     call.no_query()?;
     let tokens = match form(call.body()?)? {
         Form::Password { email, password } => match roster.login(&email, &password).await? {
             LoginOutcome::Tokens(t) => *t,
             LoginOutcome::Challenge { session } => {
-                return Ok(json!({"challenge": "MFA", "session": session}))
+                return Reply::json(&json!({"challenge": "MFA", "session": session}))
             }
         },
         // No login asks for a second factor until MFA lands (its own
@@ -146,7 +147,7 @@ pub async fn login(roster: &Roster, call: Call) -> Result<Value, ApiError> {
             account_name,
         } => roster.register(&email, &password, &account_name).await?,
     };
-    Ok(views::tokens(&tokens))
+    Reply::json(&views::tokens(&tokens))
 }
 
 #[derive(Deserialize)]
@@ -155,11 +156,11 @@ struct RefreshBody {
     refresh_token: String,
 }
 
-pub async fn refresh(roster: &Roster, call: Call) -> Result<Value, ApiError> {
+pub async fn refresh(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
     call.no_query()?;
     let body: RefreshBody = call.body()?;
     let tokens = roster.refresh(&body.refresh_token).await?;
-    Ok(views::tokens(&tokens))
+    Reply::json(&views::tokens(&tokens))
 }
 
 #[derive(Deserialize)]
@@ -169,9 +170,9 @@ struct LogoutBody {
     all: bool,
 }
 
-pub async fn logout(roster: &Roster, call: Call) -> Result<Value, ApiError> {
+pub async fn logout(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
     call.no_query()?;
     let body: LogoutBody = call.body()?;
     roster.logout(call.caller()?, body.all).await?;
-    Ok(views::empty())
+    Reply::empty()
 }

@@ -4,9 +4,10 @@ use roster_core::clock::rfc3339;
 use roster_core::domain::Name;
 use roster_core::Roster;
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::json;
 
-use crate::{views, ApiError, Call};
+use crate::views::{self, Reply};
+use crate::{ApiError, Call};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -14,11 +15,11 @@ struct InfoBody {
     token: String,
 }
 
-pub async fn signup_info(roster: &Roster, call: Call) -> Result<Value, ApiError> {
+pub async fn signup_info(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
     call.no_query()?;
     let b: InfoBody = call.body()?;
     let info = roster.signup_info(&b.token).await?;
-    Ok(json!({
+    Reply::json(&json!({
         "email": info.user.email.as_str(),
         "first": info.user.first,
         "last": info.user.last,
@@ -37,7 +38,7 @@ struct SignupBody {
     password: String,
 }
 
-pub async fn signup(roster: &Roster, call: Call) -> Result<Value, ApiError> {
+pub async fn signup(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
     call.no_query()?;
     let b: SignupBody = call.body()?;
     let first = b
@@ -51,5 +52,8 @@ pub async fn signup(roster: &Roster, call: Call) -> Result<Value, ApiError> {
         .map(|s| Name::parse("last", s))
         .transpose()?;
     let (user, account) = roster.signup(&b.token, first, last, &b.password).await?;
-    Ok(json!({"user": views::user(&user), "account": views::account(&account)}))
+    Reply::json(&views::Membership {
+        user: views::user(&user),
+        account: views::account(&account),
+    })
 }
