@@ -21,6 +21,8 @@ pub const PASSWORD: &str = "correct horse battery";
 pub struct Resp {
     pub status: StatusCode,
     pub body: Value,
+    /// The `x-request-id` header.
+    pub request_id: Option<String>,
 }
 
 impl Resp {
@@ -118,6 +120,12 @@ impl TestApp {
         app
     }
 
+    /// Serves another `Roster` (wrapped ports, say) on the same store.
+    pub fn use_roster(&mut self, roster: Roster) {
+        self.router = roster_api::router(roster.clone());
+        self.roster = roster;
+    }
+
     /// `POST /<path>` with a JSON body and an optional bearer token.
     pub async fn call(&self, path: &str, token: Option<&str>, body: Value) -> Resp {
         self.raw(path, "", token, body.to_string().into_bytes())
@@ -151,10 +159,19 @@ impl TestApp {
             .await
             .unwrap();
         let status = response.status();
+        let request_id = response
+            .headers()
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
         let bytes = response.into_body().collect().await.unwrap().to_bytes();
         let body = serde_json::from_slice(&bytes)
             .unwrap_or_else(|_| panic!("not JSON ({status}): {}", String::from_utf8_lossy(&bytes)));
-        Resp { status, body }
+        Resp {
+            status,
+            body,
+            request_id,
+        }
     }
 
     pub async fn login(&self, email: &str, password: &str) -> Resp {

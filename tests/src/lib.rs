@@ -4,4 +4,5 @@
 
 pub mod app;
 pub mod conformance;
+pub mod faults;
 pub mod server;

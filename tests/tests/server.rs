@@ -9,11 +9,22 @@ const OWNER: &str = "boss@example.com";
 const PW: &str = "correct horse battery";
 
 fn owner_flags() -> Vec<&'static str> {
-    vec!["--owner-email", OWNER, "--owner-password", PW, "--account-name", "Story Inc"]
+    vec![
+        "--owner-email",
+        OWNER,
+        "--owner-password",
+        PW,
+        "--account-name",
+        "Story Inc",
+    ]
 }
 
 fn login(s: &Server, email: &str, password: &str) -> Value {
-    let (status, v) = s.post("user/login", None, &json!({"email": email, "password": password}));
+    let (status, v) = s.post(
+        "user/login",
+        None,
+        &json!({"email": email, "password": password}),
+    );
     assert_eq!(status, 200, "{v}");
     v
 }
@@ -29,8 +40,11 @@ fn the_invite_story_end_to_end() {
     let boss = token(&login(&s, OWNER, PW));
 
     // invite → the link arrives in the outbox
-    let (st, v) = s.post("user/invite", Some(&boss),
-        &json!({"email": "ann@example.com", "role": "user", "first": "Ann"}));
+    let (st, v) = s.post(
+        "user/invite",
+        Some(&boss),
+        &json!({"email": "ann@example.com", "role": "user", "first": "Ann"}),
+    );
     assert_eq!(st, 200, "{v}");
     let link = latest_link(dir.path(), "ann@example.com").expect("an invite mail");
     assert!(link.starts_with("http://roster.test/signup?token="));
@@ -40,8 +54,11 @@ fn the_invite_story_end_to_end() {
     // signupInfo → signup → login
     let (st, info) = s.post("user/signupInfo", None, &json!({"token": invite}));
     assert_eq!((st, info["accountName"].as_str()), (200, Some("Story Inc")));
-    let (st, v) = s.post("user/signup", None,
-        &json!({"token": invite, "first": "Ann", "last": "Lee", "password": "ann's long password"}));
+    let (st, v) = s.post(
+        "user/signup",
+        None,
+        &json!({"token": invite, "first": "Ann", "last": "Lee", "password": "ann's long password"}),
+    );
     assert_eq!(st, 200, "{v}");
     let ann = token(&login(&s, "ann@example.com", "ann's long password"));
 
@@ -52,21 +69,39 @@ fn the_invite_story_end_to_end() {
     let ann_id = page["data"][1]["id"].as_str().unwrap().to_string();
 
     // updateRole → ann administers at once
-    let (st, v) = s.post("user/invite", Some(&ann), &json!({"email": "x@example.com", "role": "user"}));
+    let (st, v) = s.post(
+        "user/invite",
+        Some(&ann),
+        &json!({"email": "x@example.com", "role": "user"}),
+    );
     assert_eq!((st, v["error"]["code"].as_str()), (403, Some("FORBIDDEN")));
-    let (st, _) = s.post("user/updateRole", Some(&boss), &json!({"id": ann_id, "role": "admin"}));
+    let (st, _) = s.post(
+        "user/updateRole",
+        Some(&boss),
+        &json!({"id": ann_id, "role": "admin"}),
+    );
     assert_eq!(st, 200);
-    let (st, _) = s.post("user/invite", Some(&ann), &json!({"email": "x@example.com", "role": "user"}));
+    let (st, _) = s.post(
+        "user/invite",
+        Some(&ann),
+        &json!({"email": "x@example.com", "role": "user"}),
+    );
     assert_eq!(st, 200);
 
     // remove → ann is out on her next request
     let (st, _) = s.post("user/remove", Some(&boss), &json!({"id": ann_id}));
     assert_eq!(st, 200);
     let (st, v) = s.post("user/info", Some(&ann), &json!({}));
-    assert_eq!((st, v["error"]["code"].as_str()), (401, Some("UNAUTHENTICATED")));
+    assert_eq!(
+        (st, v["error"]["code"].as_str()),
+        (401, Some("UNAUTHENTICATED"))
+    );
 
     let status = s.stop();
-    assert!(status.success(), "SIGTERM should stop the server cleanly: {status}");
+    assert!(
+        status.success(),
+        "SIGTERM should stop the server cleanly: {status}"
+    );
 }
 
 #[test]
@@ -76,8 +111,11 @@ fn a_restart_on_the_same_data_folder_loses_nothing() {
     let first = login(&s, OWNER, PW);
     let boss = token(&first);
     for i in 0..3 {
-        let (st, _) = s.post("user/invite", Some(&boss),
-            &json!({"email": format!("u{i}@example.com"), "role": "viewer"}));
+        let (st, _) = s.post(
+            "user/invite",
+            Some(&boss),
+            &json!({"email": format!("u{i}@example.com"), "role": "viewer"}),
+        );
         assert_eq!(st, 200);
     }
     let (_, page1) = s.post_query("user/find", "limit=2", &boss, &json!({}));
@@ -89,11 +127,25 @@ fn a_restart_on_the_same_data_folder_loses_nothing() {
     // The signing key survived: the old access token, refresh token and cursor still work.
     let (st, info) = s.post("user/info", Some(&boss), &json!({}));
     assert_eq!((st, info["accountName"].as_str()), (200, Some("Story Inc")));
-    let (st, page2) = s.post_query("user/find", &format!("limit=2&next={next}"), &boss, &json!({}));
+    let (st, page2) = s.post_query(
+        "user/find",
+        &format!("limit=2&next={next}"),
+        &boss,
+        &json!({}),
+    );
     assert_eq!(st, 200, "{page2}");
-    let emails: Vec<_> = page2["data"].as_array().unwrap().iter().map(|u| u["email"].clone()).collect();
+    let emails: Vec<_> = page2["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["email"].clone())
+        .collect();
     assert_eq!(emails, [json!("u1@example.com"), json!("u2@example.com")]);
-    let (st, _) = s.post("user/refresh", None, &json!({"refreshToken": first["refreshToken"]}));
+    let (st, _) = s.post(
+        "user/refresh",
+        None,
+        &json!({"refreshToken": first["refreshToken"]}),
+    );
     assert_eq!(st, 200);
     login(&s, OWNER, PW);
     // Starting again with the owner flags changes nothing.
@@ -108,7 +160,11 @@ fn a_write_that_returned_survives_kill_9() {
     let dir = tempfile::tempdir().unwrap();
     let s = Server::start(dir.path(), &owner_flags());
     let boss = token(&login(&s, OWNER, PW));
-    let (st, v) = s.post("user/invite", Some(&boss), &json!({"email": "ann@example.com", "role": "user"}));
+    let (st, v) = s.post(
+        "user/invite",
+        Some(&boss),
+        &json!({"email": "ann@example.com", "role": "user"}),
+    );
     assert_eq!(st, 200);
     let invite = token_of(v["inviteUrl"].as_str().unwrap());
     s.kill();
@@ -124,7 +180,10 @@ fn an_empty_store_without_owner_flags_still_serves() {
     let dir = tempfile::tempdir().unwrap();
     let s = Server::start(dir.path(), &[]);
     let (st, v) = s.post("user/login", None, &json!({"email": OWNER, "password": PW}));
-    assert_eq!((st, v["error"]["code"].as_str()), (401, Some("UNAUTHENTICATED")));
+    assert_eq!(
+        (st, v["error"]["code"].as_str()),
+        (401, Some("UNAUTHENTICATED"))
+    );
 }
 
 #[test]
@@ -133,10 +192,18 @@ fn a_weak_owner_password_stops_the_server_with_a_message() {
     let out = std::process::Command::new(server_bin())
         .args(["--data-dir"])
         .arg(dir.path())
-        .args(["--listen", "127.0.0.1:0", "--owner-email", OWNER, "--owner-password", "short"])
+        .args([
+            "--listen",
+            "127.0.0.1:0",
+            "--owner-email",
+            OWNER,
+            "--owner-password",
+            "short",
+        ])
         .output()
         .unwrap();
     assert!(!out.status.success());
-    let text = String::from_utf8_lossy(&out.stderr).to_string() + &String::from_utf8_lossy(&out.stdout);
+    let text =
+        String::from_utf8_lossy(&out.stderr).to_string() + &String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("password"), "{text}");
 }

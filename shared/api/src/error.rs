@@ -78,13 +78,6 @@ impl From<Error> for ApiError {
                 field: None,
                 detail: Some(detail),
             },
-            Error::Unavailable(detail) => ApiError {
-                status,
-                code,
-                message: "the service is busy; retry later".into(),
-                field: None,
-                detail: Some(detail),
-            },
             other => ApiError {
                 status,
                 code,

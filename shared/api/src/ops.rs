@@ -9,9 +9,9 @@ mod user;
 use std::future::Future;
 use std::pin::Pin;
 
-use roster_core::Roster;
 use crate::views::Reply;
 use crate::{ApiError, Call};
+use roster_core::Roster;
 
 /// Which Lambda serves an operation. Split by privilege: `read` holds no write
 /// permission; only `write` sends mail or administers logins.

@@ -58,7 +58,10 @@ async fn dispatch(op: &'static Operation, roster: Roster, req: Request) -> Respo
         let started = Instant::now();
         let mut response = match run(op, roster, req).await {
             Ok(reply) => (
-                [(axum::http::header::CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+                [(
+                    axum::http::header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/json"),
+                )],
                 reply.0,
             )
                 .into_response(),

@@ -75,7 +75,7 @@ impl From<TableError> for Error {
             TableError::Conflict => {
                 Error::Unavailable("a concurrent change got in the way; try again".into())
             }
-            TableError::Unavailable(m) => Error::Unavailable(m),
+            TableError::Unavailable(m) => busy(&m),
             TableError::Invalid(m) | TableError::Internal(m) => Error::Internal(m),
         }
     }
@@ -88,8 +88,15 @@ impl From<PortError> for Error {
                 field: Some("password"),
                 message: m,
             },
-            PortError::Unavailable(m) => Error::Unavailable(m),
+            PortError::Unavailable(m) => busy(&m),
             PortError::Internal(m) => Error::Internal(m),
         }
     }
+}
+
+/// An adapter's outage: its detail (hosts, paths) is logged, inside the
+/// request's span, and never shown.
+fn busy(detail: &str) -> Error {
+    tracing::warn!(detail, "a backend is unavailable");
+    Error::Unavailable("the service is busy; retry later".into())
 }

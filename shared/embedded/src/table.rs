@@ -1,6 +1,7 @@
 //! `Table` on redb: ordered byte keys, a second redb table for `gs1`, one
 //! write transaction per `transact` call, DynamoDB's limits enforced.
 
+mod itemcode;
 mod keycode;
 
 use std::ops::Bound;
@@ -17,7 +18,7 @@ use serde_json::Value;
 
 use keycode::{encode, escaped_prefix, upper_of_prefix};
 
-/// Items by `(pk, sk)`; the value is the item as JSON.
+/// Items by `(pk, sk)`; the value is the item in [`itemcode`]'s form.
 const PRIMARY: TableDefinition<&[u8], &[u8]> = TableDefinition::new("primary");
 /// `(gs1pk, gs1sk, pk, sk)` → the item's primary key.
 const GS1: TableDefinition<&[u8], &[u8]> = TableDefinition::new("gs1");
@@ -152,7 +153,7 @@ impl RedbTable {
                     }
                     Some(item) => {
                         validate_item(&item)?;
-                        let bytes = serde_json::to_vec(&item).map_err(internal)?;
+                        let bytes = itemcode::encode(&item);
                         primary
                             .insert(pkey.as_slice(), bytes.as_slice())
                             .map_err(internal)?;
@@ -178,7 +179,7 @@ fn as_ref(b: &Bound<Vec<u8>>) -> Bound<&[u8]> {
 }
 
 fn decode_item(bytes: &[u8]) -> Result<Item, TableError> {
-    serde_json::from_slice(bytes).map_err(internal)
+    itemcode::decode(bytes)
 }
 
 fn str_attr<'a>(item: &'a Item, name: &str) -> Option<&'a str> {

@@ -5,6 +5,7 @@ mod accounts;
 mod admin;
 mod auth;
 mod errors;
+mod faults;
 mod find;
 mod sessions;
 mod signup;

@@ -47,6 +47,12 @@ impl Email {
         Ok(Email(s))
     }
 
+    /// An e-mail read back from the table, where only parsed ones are
+    /// written: re-validating it on every read would cost more than the read.
+    pub(crate) fn from_stored(s: String) -> Email {
+        Email(s)
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }

@@ -314,9 +314,9 @@ pub fn item_size(item: &Item) -> usize {
             Value::Null | Value::Bool(_) => 1,
             // DynamoDB: about one byte per two significant digits, plus one.
             Value::Number(n) => match n.as_i64() {
-                Some(i) => (i.unsigned_abs().checked_ilog10().unwrap_or(0) as usize + 1)
-                    .div_ceil(2)
-                    + 1,
+                Some(i) => {
+                    (i.unsigned_abs().checked_ilog10().unwrap_or(0) as usize + 1).div_ceil(2) + 1
+                }
                 None => 21,
             },
             Value::String(s) => s.len(),

@@ -16,6 +16,7 @@ use crate::ports::{Cond, Item, Op, Table};
 pub struct User {
     pub id: UserId,
     pub account_id: AccountId,
+    #[serde(deserialize_with = "stored_email")]
     pub email: Email,
     #[serde(default)]
     pub first: String,
@@ -99,6 +100,10 @@ impl User {
                 .get(session_id)
                 .is_none_or(|until| *until < now)
     }
+}
+
+fn stored_email<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Email, D::Error> {
+    String::deserialize(d).map(Email::from_stored)
 }
 
 /// One consistent read of a user.

@@ -1,0 +1,79 @@
+//! Fault injection: a `Table` and a `Mailer` that fail on command, for the
+//! paths a healthy store or emulator never takes (conflicts, outages).
+
+use std::sync::{Arc, Mutex};
+
+use async_trait::async_trait;
+use roster_core::ports::{
+    Item, Key, Mail, Mailer, Op, PortError, Query, QueryPage, Table, TableError,
+};
+
+/// Wraps a table; the next `transact` (or every read, while set) fails.
+pub struct FaultyTable {
+    inner: Arc<dyn Table>,
+    next_write: Mutex<Option<TableError>>,
+    reads: Mutex<Option<fn() -> TableError>>,
+}
+
+impl FaultyTable {
+    pub fn new(inner: Arc<dyn Table>) -> Arc<FaultyTable> {
+        Arc::new(FaultyTable {
+            inner,
+            next_write: Mutex::new(None),
+            reads: Mutex::new(None),
+        })
+    }
+
+    /// The next transaction fails with `e` (and writes nothing).
+    pub fn fail_next_write(&self, e: TableError) {
+        *self.next_write.lock().unwrap() = Some(e);
+    }
+
+    /// Every read fails with what `e` makes, until `None`.
+    pub fn fail_reads(&self, e: Option<fn() -> TableError>) {
+        *self.reads.lock().unwrap() = e;
+    }
+
+    fn read_fault(&self) -> Result<(), TableError> {
+        match *self.reads.lock().unwrap() {
+            Some(make) => Err(make()),
+            None => Ok(()),
+        }
+    }
+}
+
+#[async_trait]
+impl Table for FaultyTable {
+    async fn get(&self, key: &Key, consistent: bool) -> Result<Option<Item>, TableError> {
+        self.read_fault()?;
+        self.inner.get(key, consistent).await
+    }
+
+    async fn batch_get(&self, keys: &[Key]) -> Result<Vec<Item>, TableError> {
+        self.read_fault()?;
+        self.inner.batch_get(keys).await
+    }
+
+    async fn query(&self, query: &Query) -> Result<QueryPage, TableError> {
+        self.read_fault()?;
+        self.inner.query(query).await
+    }
+
+    async fn transact(&self, ops: Vec<Op>, token: &str) -> Result<(), TableError> {
+        let fault = self.next_write.lock().unwrap().take();
+        match fault {
+            Some(e) => Err(e),
+            None => self.inner.transact(ops, token).await,
+        }
+    }
+}
+
+/// A mailer that is down.
+pub struct DownMailer;
+
+#[async_trait]
+impl Mailer for DownMailer {
+    async fn send(&self, _: &Mail) -> Result<(), PortError> {
+        Err(PortError::Unavailable("smtp.internal:25 refused".into()))
+    }
+}
