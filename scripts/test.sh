@@ -1,10 +1,20 @@
 #!/usr/bin/env bash
-# Runs every test of roster: formatting, lints, and the whole test suite
-# (Table conformance, the API rules through the router, the real server over
-# HTTP). Needs only a Rust toolchain for now; the AWS backend's emulator is
-# installed and started here too once that backend lands.
+# Runs every test of roster, on both backends:
+#   1. formatting and lints;
+#   2. installs the AWS emulator (moto[server], and cfn-lint) in a virtualenv
+#      under target/, starts it on a free loopback port;
+#   3. cfn-lint on the SAM template, then the whole suite (Table conformance on redb and on DynamoDB, the API
+#      rules and the real server on the embedded backend);
+#   4. the same API suite and server tests again on the AWS backend;
+#   5. stops the emulator, also on failure.
+# With ROSTER_REQUIRE_AWS=1 (set here, and by CI) a missing emulator fails the
+# AWS tests instead of skipping them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+MOTO_VERSION=5.2.5
+CFN_LINT_VERSION=1.58.0
+VENV=target/aws-venv
 
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
@@ -12,5 +22,36 @@ cargo fmt --all -- --check
 echo "== cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
-echo "== cargo test"
+echo "== AWS emulator (moto $MOTO_VERSION)"
+if ! "$VENV/bin/python" -c "import moto, cfnlint" 2>/dev/null; then
+  python3 -m venv "$VENV"
+  "$VENV/bin/pip" install --quiet --disable-pip-version-check \
+    "moto[server]==$MOTO_VERSION" "cfn-lint==$CFN_LINT_VERSION"
+fi
+PORT=$("$VENV/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+mkdir -p target
+MOTO_COGNITO_IDP_USER_POOL_ENABLE_TOTP=true \
+  "$VENV/bin/moto_server" -H 127.0.0.1 -p "$PORT" > target/moto.log 2>&1 &
+MOTO_PID=$!
+trap 'kill "$MOTO_PID" 2>/dev/null || true; wait "$MOTO_PID" 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do
+  curl -sf "http://127.0.0.1:$PORT/moto-api/" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+curl -sf "http://127.0.0.1:$PORT/moto-api/" >/dev/null || { echo "moto did not start" >&2; cat target/moto.log >&2; exit 1; }
+
+export AWS_ENDPOINT_URL="http://127.0.0.1:$PORT"
+export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_REGION=us-east-1
+export ROSTER_REQUIRE_AWS=1
+export PATH="$PWD/$VENV/bin:$PATH"
+
+echo "== cfn-lint infra/template.yaml"
+cfn-lint infra/template.yaml
+
+echo "== cargo test (embedded backend; DynamoDB conformance on the emulator)"
 cargo test --workspace --locked
+
+echo "== cargo test (AWS backend on the emulator)"
+ROSTER_TEST_BACKEND=aws cargo test --locked -p roster-tests --test api --test server
+
+echo "== the emulator saw: $(grep -cE '"POST / HTTP' target/moto.log) AWS calls"

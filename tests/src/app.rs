@@ -63,7 +63,27 @@ pub struct Member {
     pub refresh: String,
 }
 
+/// Which backend the suite runs on: `ROSTER_TEST_BACKEND=aws` for DynamoDB,
+/// SES and Cognito on the emulator; embedded otherwise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Embedded,
+    Aws,
+}
+
+impl Backend {
+    pub fn current() -> Backend {
+        match std::env::var("ROSTER_TEST_BACKEND").as_deref() {
+            Ok("aws") => Backend::Aws,
+            _ => Backend::Embedded,
+        }
+    }
+}
+
 pub struct TestApp {
+    pub backend: Backend,
+    /// The sender of this app's mail.
+    pub mail_from: String,
     pub roster: Roster,
     router: Router,
     pub data_dir: PathBuf,
@@ -97,14 +117,28 @@ impl TestApp {
             public_url: "http://roster.test".into(),
             open_registration: options.open_registration,
         };
-        let roster =
-            roster_embedded::open(&data_dir, settings, "roster <noreply@roster.test>").unwrap();
+        let backend = Backend::current();
+        let (roster, mail_from) = match backend {
+            Backend::Embedded => (
+                roster_embedded::open(&data_dir, settings, crate::aws::MAIL_FROM).unwrap(),
+                crate::aws::MAIL_FROM.to_string(),
+            ),
+            Backend::Aws => {
+                assert!(
+                    crate::aws::endpoint().is_some(),
+                    "ROSTER_TEST_BACKEND=aws needs AWS_ENDPOINT_URL (the emulator)"
+                );
+                crate::aws::fresh_roster(settings).await
+            }
+        };
         roster
             .bootstrap("Acme", options.plan, OWNER_EMAIL, PASSWORD)
             .await
             .unwrap();
         let router = roster_api::router(roster.clone());
         let mut app = TestApp {
+            backend,
+            mail_from,
             roster,
             router,
             data_dir,
@@ -214,14 +248,21 @@ impl TestApp {
         self.logged_in(email, PASSWORD).await
     }
 
-    /// Every message in the outbox, oldest first.
+    /// Every message in the outbox, oldest first (embedded backend only).
     pub fn outbox(&self) -> Vec<String> {
         read_outbox(&self.data_dir)
     }
 
-    /// The invite token of the newest message to `email`.
+    /// The invite token of the newest message to `email`, from the outbox or
+    /// from what the emulator's SES was asked to send.
     pub fn invite_token_from_mail(&self, email: &str) -> Option<String> {
-        latest_link(&self.data_dir, email).map(|l| token_of(&l))
+        match self.backend {
+            Backend::Embedded => latest_link(&self.data_dir, email).map(|l| token_of(&l)),
+            Backend::Aws => crate::aws::sent_to(&self.mail_from, email)
+                .last()
+                .and_then(|body| crate::aws::link_in(body))
+                .map(|l| token_of(&l)),
+        }
     }
 }
 

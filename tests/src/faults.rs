@@ -1,6 +1,7 @@
 //! Fault injection: a `Table` and a `Mailer` that fail on command, for the
 //! paths a healthy store or emulator never takes (conflicts, outages).
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
@@ -12,6 +13,8 @@ use roster_core::ports::{
 pub struct FaultyTable {
     inner: Arc<dyn Table>,
     next_write: Mutex<Option<TableError>>,
+    conflicts: AtomicUsize,
+    writes: AtomicUsize,
     reads: Mutex<Option<fn() -> TableError>>,
 }
 
@@ -20,6 +23,8 @@ impl FaultyTable {
         Arc::new(FaultyTable {
             inner,
             next_write: Mutex::new(None),
+            conflicts: AtomicUsize::new(0),
+            writes: AtomicUsize::new(0),
             reads: Mutex::new(None),
         })
     }
@@ -27,6 +32,17 @@ impl FaultyTable {
     /// The next transaction fails with `e` (and writes nothing).
     pub fn fail_next_write(&self, e: TableError) {
         *self.next_write.lock().unwrap() = Some(e);
+    }
+
+    /// The next `n` transactions fail with `Conflict`, as DynamoDB's
+    /// `TransactionConflict` does.
+    pub fn fail_writes_with_conflict(&self, n: usize) {
+        self.conflicts.store(n, Ordering::SeqCst);
+    }
+
+    /// Transactions asked of this table so far.
+    pub fn writes_seen(&self) -> usize {
+        self.writes.load(Ordering::SeqCst)
     }
 
     /// Every read fails with what `e` makes, until `None`.
@@ -60,6 +76,14 @@ impl Table for FaultyTable {
     }
 
     async fn transact(&self, ops: Vec<Op>, token: &str) -> Result<(), TableError> {
+        self.writes.fetch_add(1, Ordering::SeqCst);
+        let conflict = self
+            .conflicts
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+            .is_ok();
+        if conflict {
+            return Err(TableError::Conflict);
+        }
         let fault = self.next_write.lock().unwrap().take();
         match fault {
             Some(e) => Err(e),

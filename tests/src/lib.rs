@@ -3,6 +3,7 @@
 //! `roster-server` binary over HTTP.
 
 pub mod app;
+pub mod aws;
 pub mod conformance;
 pub mod faults;
 pub mod server;

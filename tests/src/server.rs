@@ -8,21 +8,28 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-/// Builds `roster-server` once per test process (a no-op when it is fresh)
+use crate::app::Backend;
+
+/// Builds `roster-server` once per test process (a no-op when it is fresh;
+/// with the `aws` feature on the AWS backend)
 /// and returns its path, next to this test binary's `deps` folder.
 pub fn server_bin() -> PathBuf {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
     BIN.get_or_init(|| {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let mut args = vec![
+            "build",
+            "--quiet",
+            "-p",
+            "roster-server",
+            "--bin",
+            "roster-server",
+        ];
+        if Backend::current() == Backend::Aws {
+            args.extend(["--features", "aws"]);
+        }
         let status = Command::new(cargo)
-            .args([
-                "build",
-                "--quiet",
-                "-p",
-                "roster-server",
-                "--bin",
-                "roster-server",
-            ])
+            .args(args)
             .status()
             .expect("cargo build roster-server");
         assert!(status.success(), "building roster-server failed");
@@ -48,13 +55,50 @@ pub struct Server {
     child: Option<Child>,
     pub base: String,
     pub data_dir: PathBuf,
+    /// The sender of this server's mail (AWS backend: unique to its table).
+    mail_from: String,
     agent: ureq::Agent,
+}
+
+/// With `ROSTER_TEST_BACKEND=aws`: the flags that put a server on the
+/// emulator, with a table (and pool, and sender) of its own per data folder,
+/// kept across restarts.
+fn backend_flags(data_dir: &Path) -> (Vec<String>, String) {
+    if Backend::current() != Backend::Aws {
+        return (Vec::new(), crate::aws::MAIL_FROM.into());
+    }
+    assert!(
+        crate::aws::endpoint().is_some(),
+        "the AWS backend needs the emulator"
+    );
+    let file = data_dir.join("test-table");
+    let table = std::fs::read_to_string(&file).unwrap_or_else(|_| {
+        let name = format!(
+            "srv-{}",
+            roster_core::clock::next_ulid().to_string().to_lowercase()
+        );
+        std::fs::create_dir_all(data_dir).unwrap();
+        std::fs::write(&file, &name).unwrap();
+        name
+    });
+    let from = format!("{table}@roster.test");
+    let flags = [
+        "--backend",
+        "aws",
+        "--provision",
+        "--table",
+        &table,
+        "--mail-from",
+        &from,
+    ];
+    (flags.iter().map(|s| s.to_string()).collect(), from)
 }
 
 impl Server {
     /// Starts the server on `data_dir` with extra flags; waits until `/health` answers.
     pub fn start(data_dir: &Path, args: &[&str]) -> Server {
         let port = free_port();
+        let (flags, mail_from) = backend_flags(data_dir);
         let base = format!("http://127.0.0.1:{port}");
         let child = Command::new(server_bin())
             .arg("--listen")
@@ -64,6 +108,7 @@ impl Server {
             .arg("--public-url")
             .arg("http://roster.test")
             .args(args)
+            .args(&flags)
             .env("ROSTER_LOG", "warn")
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
@@ -76,9 +121,10 @@ impl Server {
             child: Some(child),
             base,
             data_dir: data_dir.to_path_buf(),
+            mail_from,
             agent,
         };
-        let deadline = Instant::now() + Duration::from_secs(20);
+        let deadline = Instant::now() + Duration::from_secs(60);
         loop {
             if server
                 .agent
@@ -90,6 +136,17 @@ impl Server {
             }
             assert!(Instant::now() < deadline, "roster-server did not start");
             std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// The invite link in the newest mail to `email`: from the outbox, or
+    /// from what the emulator's SES was asked to send.
+    pub fn invite_link(&self, email: &str) -> Option<String> {
+        match Backend::current() {
+            Backend::Embedded => crate::app::latest_link(&self.data_dir, email),
+            Backend::Aws => crate::aws::sent_to(&self.mail_from, email)
+                .last()
+                .and_then(|body| crate::aws::link_in(body)),
         }
     }
 

@@ -1,7 +1,7 @@
 //! The real `roster-server` over HTTP: the whole invite story read from the
 //! outbox, and restarts (clean and `kill -9`) that lose nothing.
 
-use roster_tests::app::{latest_link, token_of};
+use roster_tests::app::token_of;
 use roster_tests::server::{server_bin, Server};
 use serde_json::{json, Value};
 
@@ -46,7 +46,7 @@ fn the_invite_story_end_to_end() {
         &json!({"email": "ann@example.com", "role": "user", "first": "Ann"}),
     );
     assert_eq!(st, 200, "{v}");
-    let link = latest_link(dir.path(), "ann@example.com").expect("an invite mail");
+    let link = s.invite_link("ann@example.com").expect("an invite mail");
     assert!(link.starts_with("http://roster.test/signup?token="));
     assert_eq!(link, v["inviteUrl"].as_str().unwrap());
     let invite = token_of(&link);

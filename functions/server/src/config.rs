@@ -70,6 +70,28 @@ pub struct Config {
     )]
     pub mail_from: String,
 
+    /// aws: the DynamoDB table.
+    #[arg(long, env = "ROSTER_TABLE", default_value = "roster")]
+    pub table: String,
+
+    /// aws: the Cognito user pool [with --provision: found or made by name].
+    #[arg(long, env = "ROSTER_USER_POOL_ID")]
+    pub user_pool_id: Option<String>,
+
+    /// aws: the user pool's app client [with --provision: found or made by name].
+    #[arg(long, env = "ROSTER_CLIENT_ID")]
+    pub client_id: Option<String>,
+
+    /// aws: the session signing key (Ed25519 PKCS#8, base64) [default: the
+    /// data folder's signing.key, made once].
+    #[arg(long, env = "ROSTER_SIGNING_KEY", hide_env_values = true)]
+    pub signing_key: Option<String>,
+
+    /// Print a new session signing key (for ROSTER_SIGNING_KEY or the SSM
+    /// parameter of a deployment) and exit.
+    #[arg(long)]
+    pub print_signing_key: bool,
+
     /// Log filter (tracing's EnvFilter syntax).
     #[arg(long, env = "ROSTER_LOG", default_value = "info")]
     pub log: String,

@@ -1,6 +1,8 @@
 //! `roster-server`: every operation in one process, on the embedded store by
 //! default. `cargo run --release -- --owner-email … --owner-password …`.
 
+#[cfg(feature = "aws")]
+mod aws;
 mod config;
 
 /// Requests allocate many small JSON values; mimalloc serves them several
@@ -19,6 +21,18 @@ use config::{Backend, Config};
 #[tokio::main]
 async fn main() -> ExitCode {
     let config = Config::parse();
+    if config.print_signing_key {
+        return match roster_core::auth::Keys::generate_secret() {
+            Ok(key) => {
+                println!("{}", roster_core::crypto::b64(&key));
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("{e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_new(&config.log)
@@ -35,7 +49,7 @@ async fn main() -> ExitCode {
 }
 
 async fn run(config: Config) -> Result<(), String> {
-    let roster = build(&config)?;
+    let roster = build(&config).await?;
     first_run(&roster, &config).await?;
     let listener = TcpListener::bind(config.listen)
         .await
@@ -54,13 +68,16 @@ async fn run(config: Config) -> Result<(), String> {
     Ok(())
 }
 
-fn build(config: &Config) -> Result<Roster, String> {
+async fn build(config: &Config) -> Result<Roster, String> {
     let settings = Settings {
         public_url: config.public_url(),
         open_registration: config.open_registration,
     };
     match config.backend {
         Backend::Embedded => roster_embedded::open(&config.data_dir, settings, &config.mail_from),
+        #[cfg(feature = "aws")]
+        Backend::Aws => aws::build(config, settings).await,
+        #[cfg(not(feature = "aws"))]
         Backend::Aws => Err("this roster-server was built without the `aws` feature; \
                              rebuild with `--features aws`"
             .into()),

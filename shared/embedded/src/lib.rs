@@ -37,6 +37,18 @@ pub fn open(data_dir: &Path, settings: Settings, mail_from: &str) -> Result<Rost
     })
 }
 
+/// The data folder's signing key (made once), base64url: what
+/// `ROSTER_SIGNING_KEY` would hold. Lets a local server on AWS backends keep
+/// its sessions across restarts without a key in its flags.
+pub fn signing_key_base64(data_dir: &Path) -> Result<String, String> {
+    std::fs::create_dir_all(data_dir)
+        .map_err(|e| format!("cannot create data folder {}: {e}", data_dir.display()))?;
+    let path = data_dir.join("signing.key");
+    load_or_create_key(&path)?;
+    let bytes = std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    Ok(roster_core::crypto::b64(&bytes))
+}
+
 /// The signing key is made once and kept: tokens and cursors survive restarts.
 fn load_or_create_key(path: &PathBuf) -> Result<Keys, String> {
     let secret = match std::fs::read(path) {

@@ -118,11 +118,12 @@ async fn failures_are_counted_in_the_table_not_in_memory() {
         app.login(OWNER_EMAIL, "wrong password!").await;
     }
     // Another instance on the same table (another Lambda) sees the lock.
-    let table = app.roster.table.clone();
     let fresh = roster_core::Roster {
-        identity: Arc::new(roster_embedded::LocalIdentity::new(table.clone())),
-        table,
-        ..app.roster.clone()
+        table: app.roster.table.clone(),
+        identity: app.roster.identity.clone(),
+        mailer: app.roster.mailer.clone(),
+        keys: app.roster.keys.clone(),
+        settings: app.roster.settings.clone(),
     };
     let err = fresh.login(OWNER_EMAIL, PASSWORD).await.unwrap_err();
     assert!(matches!(err, roster_core::Error::RateLimited));

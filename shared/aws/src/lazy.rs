@@ -1,0 +1,26 @@
+//! A client made on first use: a Lambda that never sends mail never pays
+//! for building the SES client.
+
+use std::sync::{Arc, OnceLock};
+
+use aws_config::SdkConfig;
+
+pub struct Lazy<C> {
+    config: SdkConfig,
+    make: fn(&SdkConfig) -> C,
+    cell: Arc<OnceLock<C>>,
+}
+
+impl<C> Lazy<C> {
+    pub fn new(config: &SdkConfig, make: fn(&SdkConfig) -> C) -> Lazy<C> {
+        Lazy {
+            config: config.clone(),
+            make,
+            cell: Arc::new(OnceLock::new()),
+        }
+    }
+
+    pub fn get(&self) -> &C {
+        self.cell.get_or_init(|| (self.make)(&self.config))
+    }
+}

@@ -1,0 +1,127 @@
+//! AWS adapters: `Table` on DynamoDB, `Mailer` on SES v2, `Identity` on
+//! Cognito user pools, and `--provision`.
+//!
+//! Clients are built once per process and reused across Lambda invocations;
+//! SES and Cognito clients only when first needed. `AWS_ENDPOINT_URL` points
+//! them all at an emulator.
+
+mod identity;
+mod lazy;
+mod mailer;
+pub mod provision;
+mod retry;
+mod table;
+
+use std::sync::Arc;
+
+pub use aws_config::SdkConfig;
+pub use identity::CognitoIdentity;
+pub use lazy::Lazy;
+pub use mailer::SesMailer;
+pub use retry::RetryConflicts;
+pub use table::{DynamoTable, GS1};
+
+use roster_core::auth::Keys;
+use roster_core::{Roster, Settings};
+
+/// What the AWS backends read (`ROSTER_TABLE`, `ROSTER_USER_POOL_ID`,
+/// `ROSTER_CLIENT_ID`, `ROSTER_MAIL_FROM`, `ROSTER_SIGNING_KEY`).
+#[derive(Debug, Clone)]
+pub struct AwsSettings {
+    pub table: String,
+    pub user_pool_id: String,
+    pub client_id: String,
+    pub mail_from: String,
+    /// The session signing key: an Ed25519 PKCS#8 key, base64 (standard or URL-safe).
+    pub signing_key: String,
+}
+
+impl AwsSettings {
+    /// From `ROSTER_TABLE`, `ROSTER_USER_POOL_ID`, `ROSTER_CLIENT_ID`,
+    /// `ROSTER_MAIL_FROM` and the signing key: `ROSTER_SIGNING_KEY` itself, or
+    /// `signing_key` when the caller fetched it (from SSM, in a Lambda).
+    pub fn from_env(signing_key: Option<String>) -> Result<AwsSettings, String> {
+        let var = |name: &str| {
+            std::env::var(name)
+                .ok()
+                .filter(|v| !v.is_empty())
+                .ok_or_else(|| format!("{name} is not set"))
+        };
+        Ok(AwsSettings {
+            table: var("ROSTER_TABLE")?,
+            user_pool_id: var("ROSTER_USER_POOL_ID")?,
+            client_id: var("ROSTER_CLIENT_ID")?,
+            mail_from: var("ROSTER_MAIL_FROM")?,
+            signing_key: match signing_key {
+                Some(key) => key,
+                None => var("ROSTER_SIGNING_KEY")?,
+            },
+        })
+    }
+}
+
+/// `Settings` of a Lambda: `ROSTER_PUBLIC_URL`, `ROSTER_OPEN_REGISTRATION`.
+pub fn settings_from_env() -> Result<Settings, String> {
+    let public_url = std::env::var("ROSTER_PUBLIC_URL")
+        .map_err(|_| "ROSTER_PUBLIC_URL is not set".to_string())?;
+    let open = std::env::var("ROSTER_OPEN_REGISTRATION").unwrap_or_default();
+    Ok(Settings {
+        public_url: public_url.trim_end_matches('/').to_string(),
+        open_registration: matches!(open.as_str(), "1" | "true" | "yes"),
+    })
+}
+
+/// The SDK configuration from the environment (region, credentials,
+/// `AWS_ENDPOINT_URL`), loaded once.
+pub async fn sdk_config() -> aws_config::SdkConfig {
+    aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .load()
+        .await
+}
+
+/// A `Roster` on DynamoDB, SES and Cognito.
+pub fn open(
+    sdk: &aws_config::SdkConfig,
+    aws: &AwsSettings,
+    settings: Settings,
+) -> Result<Roster, String> {
+    let secret = decode_key(&aws.signing_key)?;
+    let keys = Keys::from_secret(&secret).map_err(|e| format!("ROSTER_SIGNING_KEY: {e}"))?;
+    let dynamo = DynamoTable::new(aws_sdk_dynamodb::Client::new(sdk), &aws.table);
+    Ok(Roster {
+        table: Arc::new(RetryConflicts::new(Arc::new(dynamo))),
+        mailer: Arc::new(SesMailer::new(
+            Lazy::new(sdk, aws_sdk_sesv2::Client::new),
+            &aws.mail_from,
+        )),
+        identity: Arc::new(CognitoIdentity::new(
+            Lazy::new(sdk, aws_sdk_cognitoidentityprovider::Client::new),
+            &aws.user_pool_id,
+            &aws.client_id,
+        )),
+        keys: Arc::new(keys),
+        settings: Arc::new(settings),
+    })
+}
+
+fn decode_key(s: &str) -> Result<Vec<u8>, String> {
+    use roster_core::crypto::unb64;
+    let s = s.trim();
+    let url_safe: String = s
+        .trim_end_matches('=')
+        .chars()
+        .map(|c| match c {
+            '+' => '-',
+            '/' => '_',
+            c => c,
+        })
+        .collect();
+    unb64(&url_safe).ok_or_else(|| "ROSTER_SIGNING_KEY is not base64".to_string())
+}
+
+/// A new signing key, base64url: what `ROSTER_SIGNING_KEY` holds.
+pub fn new_signing_key() -> Result<String, String> {
+    Keys::generate_secret()
+        .map(|k| roster_core::crypto::b64(&k))
+        .map_err(|e| e.to_string())
+}

@@ -1,0 +1,103 @@
+//! The AWS emulator (moto) the test command starts: where it is, and what it
+//! saw. Without `AWS_ENDPOINT_URL` the AWS tests skip, unless
+//! `ROSTER_REQUIRE_AWS=1` (set by the test command and CI), where they fail.
+
+use std::sync::Arc;
+
+use roster_aws::{provision, AwsSettings};
+use roster_core::ports::Table;
+use roster_core::{Roster, Settings};
+use serde_json::Value;
+
+/// The emulator's URL, or `None` to skip (panics when it is required).
+pub fn endpoint() -> Option<String> {
+    let endpoint = std::env::var("AWS_ENDPOINT_URL")
+        .ok()
+        .filter(|s| !s.is_empty());
+    if endpoint.is_none() && std::env::var("ROSTER_REQUIRE_AWS").as_deref() == Ok("1") {
+        panic!("ROSTER_REQUIRE_AWS=1 but AWS_ENDPOINT_URL is not set: no AWS emulator");
+    }
+    endpoint
+}
+
+pub const MAIL_FROM: &str = "roster <noreply@roster.test>";
+
+fn unique(prefix: &str) -> String {
+    format!(
+        "{prefix}-{}",
+        roster_core::clock::next_ulid().to_string().to_lowercase()
+    )
+}
+
+/// A fresh DynamoDB table on the emulator.
+pub async fn fresh_table() -> Arc<dyn Table> {
+    let sdk = roster_aws::sdk_config().await;
+    let client = aws_sdk_dynamodb::Client::new(&sdk);
+    let name = unique("roster-test");
+    provision::table(&client, &name).await.unwrap();
+    Arc::new(roster_aws::DynamoTable::new(client, name))
+}
+
+/// A `Roster` on a fresh table, user pool and sender of the emulator. Its
+/// sender address is its own, so its mail can be told from other tests'.
+pub async fn fresh_roster(settings: Settings) -> (Roster, String) {
+    let sdk = roster_aws::sdk_config().await;
+    let name = unique("roster-test");
+    provision::table(&aws_sdk_dynamodb::Client::new(&sdk), &name)
+        .await
+        .unwrap();
+    let (pool, client) =
+        provision::user_pool(&aws_sdk_cognitoidentityprovider::Client::new(&sdk), &name)
+            .await
+            .unwrap();
+    let sender = format!("{name}@roster.test");
+    provision::sender(&aws_sdk_sesv2::Client::new(&sdk), &sender)
+        .await
+        .unwrap();
+    let aws = AwsSettings {
+        table: name,
+        user_pool_id: pool,
+        client_id: client,
+        mail_from: sender.clone(),
+        signing_key: roster_aws::new_signing_key().unwrap(),
+    };
+    (roster_aws::open(&sdk, &aws, settings).unwrap(), sender)
+}
+
+/// The bodies of the messages SES was asked to send from `from` to `email`,
+/// oldest first, as the emulator lists them.
+pub fn sent_to(from: &str, email: &str) -> Vec<String> {
+    let Some(base) = endpoint() else {
+        return Vec::new();
+    };
+    let data: Value = ureq::get(&format!("{base}/moto-api/data.json"))
+        .call()
+        .unwrap()
+        .into_json()
+        .unwrap();
+    data["ses"]["Message"]
+        .as_array()
+        .map(|messages| {
+            messages
+                .iter()
+                .filter(|m| m["source"] == from)
+                .filter(|m| {
+                    m["destinations"]["ToAddresses"]
+                        .as_array()
+                        .is_some_and(|to| to.iter().any(|a| a == email))
+                })
+                .filter_map(|m| m["body"].as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The invite link in a message body.
+pub fn link_in(body: &str) -> Option<String> {
+    let start = body.find("http")?;
+    let link: String = body[start..]
+        .chars()
+        .take_while(|c| !matches!(c, '"' | '<' | '>' | '\'' | ' ' | '\n'))
+        .collect();
+    link.contains("/signup?token=").then_some(link)
+}

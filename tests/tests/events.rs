@@ -1,0 +1,77 @@
+//! `events/`: one API Gateway HTTP API (v2) payload per operation, named
+//! after it. Each parses with `lambda_http` and runs through its function's
+//! router; no other function's router serves it.
+
+use axum::body::Body;
+use http_body_util::BodyExt;
+use roster_api::{router_for, Function, OPERATIONS};
+use roster_tests::app::TestApp;
+use tower::ServiceExt;
+
+/// `user/updateRole` → `events/user-update-role.json`.
+fn event_file(path: &str) -> std::path::PathBuf {
+    let mut name = String::new();
+    for c in path.chars() {
+        match c {
+            '/' => name.push('-'),
+            c if c.is_ascii_uppercase() => {
+                name.push('-');
+                name.push(c.to_ascii_lowercase());
+            }
+            c => name.push(c),
+        }
+    }
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../events")
+        .join(format!("{name}.json"))
+}
+
+#[test]
+fn every_operation_has_an_event_file() {
+    let missing: Vec<_> = OPERATIONS
+        .iter()
+        .map(|op| event_file(op.path))
+        .filter(|f| !f.exists())
+        .collect();
+    assert!(missing.is_empty(), "no event for: {missing:?}");
+    let files = std::fs::read_dir(event_file("x").parent().unwrap())
+        .unwrap()
+        .count();
+    assert_eq!(
+        files,
+        OPERATIONS.len(),
+        "events/ holds files for no operation"
+    );
+}
+
+#[tokio::test]
+async fn every_event_runs_through_its_functions_router_only() {
+    let app = TestApp::new().await;
+    for op in OPERATIONS {
+        let text = std::fs::read_to_string(event_file(op.path)).unwrap();
+        for function in [Function::Public, Function::Read, Function::Write] {
+            let req = lambda_http::request::from_str(&text)
+                .unwrap_or_else(|e| panic!("{}: {e}", op.path));
+            let (mut parts, body) = req.into_parts();
+            if parts.headers.contains_key("authorization") {
+                let bearer = format!("Bearer {}", app.owner.token);
+                parts
+                    .headers
+                    .insert("authorization", bearer.parse().unwrap());
+            }
+            let req = axum::http::Request::from_parts(parts, Body::from(body.to_vec()));
+            let router = router_for(function, app.roster.clone());
+            let res = router.oneshot(req).await.unwrap();
+            let status = res.status();
+            let bytes = res.into_body().collect().await.unwrap().to_bytes();
+            let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+            let unrouted = v["error"]["message"] == "no such operation";
+            if function == op.function {
+                assert!(!unrouted, "{}: {status} {v}", op.path);
+                assert!(status.as_u16() < 500, "{}: {status} {v}", op.path);
+            } else {
+                assert!(unrouted, "{} is served by {:?} too", op.path, function);
+            }
+        }
+    }
+}

@@ -1,0 +1,82 @@
+//! `infra/template.yaml` against the operation table: one route per
+//! operation, on the function the table names, and the read function with no
+//! write permission. (`cfn-lint` checks the template itself in the test command.)
+
+use std::collections::BTreeSet;
+
+use roster_api::{Function, OPERATIONS};
+
+fn template() -> String {
+    std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../infra/template.yaml"
+    ))
+    .unwrap()
+}
+
+fn resource_name(function: Function) -> String {
+    let name = function.name();
+    format!("{}{}Function", name[..1].to_uppercase(), &name[1..])
+}
+
+/// The lines of one top-level resource (two-space indent) of the template.
+fn resource(text: &str, name: &str) -> String {
+    let header = format!("  {name}:");
+    let is_top = |l: &str| {
+        (l.starts_with("  ") && !l.starts_with("   ")) || (!l.is_empty() && !l.starts_with(' '))
+    };
+    text.lines()
+        .skip_while(|l| *l != header)
+        .skip(1)
+        .take_while(|l| !is_top(l))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// `(resource, path)` of every route in the template.
+fn routes(text: &str) -> BTreeSet<(String, String)> {
+    let mut current = String::new();
+    let mut out = BTreeSet::new();
+    for line in text.lines() {
+        if line.starts_with("  ") && !line.starts_with("   ") && line.ends_with(':') {
+            current = line.trim().trim_end_matches(':').to_string();
+        }
+        if let Some(path) = line.trim().strip_prefix("Path: ") {
+            out.insert((current.clone(), path.to_string()));
+        }
+    }
+    out
+}
+
+#[test]
+fn every_operation_has_one_route_on_its_function() {
+    let expected: BTreeSet<_> = OPERATIONS
+        .iter()
+        .map(|op| (resource_name(op.function), format!("/{}", op.path)))
+        .collect();
+    assert_eq!(routes(&template()), expected);
+}
+
+#[test]
+fn the_read_function_holds_no_write_action() {
+    let text = template();
+    let read = resource(&text, "ReadFunction");
+    assert!(read.contains("dynamodb:Query"), "{read}");
+    for action in [
+        "PutItem",
+        "UpdateItem",
+        "DeleteItem",
+        "ConditionCheckItem",
+        "ses:",
+        "cognito-idp:",
+    ] {
+        assert!(!read.contains(action), "ReadFunction may {action}");
+    }
+}
+
+#[test]
+fn only_the_write_function_sends_mail() {
+    let text = template();
+    assert!(resource(&text, "WriteFunction").contains("ses:SendEmail"));
+    assert!(!resource(&text, "PublicFunction").contains("ses:"));
+}
