@@ -94,6 +94,10 @@ pub struct TestApp {
 pub struct Options {
     pub plan: &'static str,
     pub open_registration: bool,
+    /// The backend, when not the one `ROSTER_TEST_BACKEND` names.
+    pub backend: Option<Backend>,
+    /// AWS backend: log every AWS call here.
+    pub calls: Option<roster_aws::CallLog>,
 }
 
 impl Default for Options {
@@ -101,6 +105,8 @@ impl Default for Options {
         Options {
             plan: "team",
             open_registration: false,
+            backend: None,
+            calls: None,
         }
     }
 }
@@ -117,7 +123,7 @@ impl TestApp {
             public_url: "http://roster.test".into(),
             open_registration: options.open_registration,
         };
-        let backend = Backend::current();
+        let backend = options.backend.unwrap_or_else(Backend::current);
         let (roster, mail_from) = match backend {
             Backend::Embedded => (
                 roster_embedded::open(&data_dir, settings, crate::aws::MAIL_FROM).unwrap(),
@@ -128,7 +134,7 @@ impl TestApp {
                     crate::aws::endpoint().is_some(),
                     "ROSTER_TEST_BACKEND=aws needs AWS_ENDPOINT_URL (the emulator)"
                 );
-                crate::aws::fresh_roster(settings).await
+                crate::aws::fresh_roster(settings, options.calls).await
             }
         };
         roster

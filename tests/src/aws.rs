@@ -40,7 +40,10 @@ pub async fn fresh_table() -> Arc<dyn Table> {
 
 /// A `Roster` on a fresh table, user pool and sender of the emulator. Its
 /// sender address is its own, so its mail can be told from other tests'.
-pub async fn fresh_roster(settings: Settings) -> (Roster, String) {
+pub async fn fresh_roster(
+    settings: Settings,
+    calls: Option<roster_aws::CallLog>,
+) -> (Roster, String) {
     let sdk = roster_aws::sdk_config().await;
     let name = unique("roster-test");
     provision::table(&aws_sdk_dynamodb::Client::new(&sdk), &name)
@@ -61,7 +64,10 @@ pub async fn fresh_roster(settings: Settings) -> (Roster, String) {
         mail_from: sender.clone(),
         signing_key: roster_aws::new_signing_key().unwrap(),
     };
-    (roster_aws::open(&sdk, &aws, settings).unwrap(), sender)
+    (
+        roster_aws::open_logged(&sdk, &aws, settings, calls).unwrap(),
+        sender,
+    )
 }
 
 /// The bodies of the messages SES was asked to send from `from` to `email`,

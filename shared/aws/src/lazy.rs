@@ -5,17 +5,22 @@ use std::sync::{Arc, OnceLock};
 
 use aws_config::SdkConfig;
 
+type Make<C> = Box<dyn Fn(&SdkConfig) -> C + Send + Sync>;
+
 pub struct Lazy<C> {
     config: SdkConfig,
-    make: fn(&SdkConfig) -> C,
+    make: Make<C>,
     cell: Arc<OnceLock<C>>,
 }
 
 impl<C> Lazy<C> {
-    pub fn new(config: &SdkConfig, make: fn(&SdkConfig) -> C) -> Lazy<C> {
+    pub fn new(
+        config: &SdkConfig,
+        make: impl Fn(&SdkConfig) -> C + Send + Sync + 'static,
+    ) -> Lazy<C> {
         Lazy {
             config: config.clone(),
-            make,
+            make: Box::new(make),
             cell: Arc::new(OnceLock::new()),
         }
     }

@@ -5,6 +5,7 @@
 //! SES and Cognito clients only when first needed. `AWS_ENDPOINT_URL` points
 //! them all at an emulator.
 
+mod calls;
 mod identity;
 mod lazy;
 mod mailer;
@@ -15,6 +16,7 @@ mod table;
 use std::sync::Arc;
 
 pub use aws_config::SdkConfig;
+pub use calls::CallLog;
 pub use identity::CognitoIdentity;
 pub use lazy::Lazy;
 pub use mailer::SesMailer;
@@ -85,17 +87,47 @@ pub fn open(
     aws: &AwsSettings,
     settings: Settings,
 ) -> Result<Roster, String> {
+    open_logged(sdk, aws, settings, None)
+}
+
+/// [`open`], with every AWS call logged in `calls`.
+pub fn open_logged(
+    sdk: &aws_config::SdkConfig,
+    aws: &AwsSettings,
+    settings: Settings,
+    calls: Option<CallLog>,
+) -> Result<Roster, String> {
     let secret = decode_key(&aws.signing_key)?;
     let keys = Keys::from_secret(&secret).map_err(|e| format!("ROSTER_SIGNING_KEY: {e}"))?;
-    let dynamo = DynamoTable::new(aws_sdk_dynamodb::Client::new(sdk), &aws.table);
+    let dynamo = {
+        let mut conf = aws_sdk_dynamodb::config::Builder::from(sdk);
+        if let Some(log) = calls.clone() {
+            conf = conf.interceptor(log);
+        }
+        aws_sdk_dynamodb::Client::from_conf(conf.build())
+    };
+    let ses_log = calls.clone();
+    let ses = Lazy::new(sdk, move |sdk| {
+        let mut conf = aws_sdk_sesv2::config::Builder::from(sdk);
+        if let Some(log) = ses_log.clone() {
+            conf = conf.interceptor(log);
+        }
+        aws_sdk_sesv2::Client::from_conf(conf.build())
+    });
+    let cognito = Lazy::new(sdk, move |sdk| {
+        let mut conf = aws_sdk_cognitoidentityprovider::config::Builder::from(sdk);
+        if let Some(log) = calls.clone() {
+            conf = conf.interceptor(log);
+        }
+        aws_sdk_cognitoidentityprovider::Client::from_conf(conf.build())
+    });
     Ok(Roster {
-        table: Arc::new(RetryConflicts::new(Arc::new(dynamo))),
-        mailer: Arc::new(SesMailer::new(
-            Lazy::new(sdk, aws_sdk_sesv2::Client::new),
-            &aws.mail_from,
-        )),
+        table: Arc::new(RetryConflicts::new(Arc::new(DynamoTable::new(
+            dynamo, &aws.table,
+        )))),
+        mailer: Arc::new(SesMailer::new(ses, &aws.mail_from)),
         identity: Arc::new(CognitoIdentity::new(
-            Lazy::new(sdk, aws_sdk_cognitoidentityprovider::Client::new),
+            cognito,
             &aws.user_pool_id,
             &aws.client_id,
         )),

@@ -1,0 +1,246 @@
+//! AWS round trips per operation, counted by an SDK interceptor on the
+//! emulator. Each operation has a budget (DESIGN §7: the caller's GetItem,
+//! one call per single-item read, one Query per page, one
+//! TransactWriteItems per write, plus the mail or identity call it exists
+//! for); this test fails when one makes more calls than listed here and in
+//! the README.
+
+use roster_aws::CallLog;
+use roster_tests::app::{token_of, Backend, Options, TestApp, PASSWORD};
+use serde_json::json;
+
+/// `(operation, calls)`, in the README's order.
+const BUDGET: &[(&str, &[&str])] = &[
+    ("user/info", &["DynamoDB.GetItem", "DynamoDB.GetItem"]),
+    ("user/get", &["DynamoDB.GetItem", "DynamoDB.GetItem"]),
+    ("user/find", &["DynamoDB.GetItem", "DynamoDB.Query"]),
+    ("account/get", &["DynamoDB.GetItem", "DynamoDB.GetItem"]),
+    (
+        "account/update",
+        &[
+            "DynamoDB.GetItem",
+            "DynamoDB.TransactWriteItems",
+            "DynamoDB.GetItem",
+        ],
+    ),
+    (
+        "user/invite",
+        &[
+            "DynamoDB.GetItem",
+            "DynamoDB.GetItem",
+            "DynamoDB.TransactWriteItems",
+            "DynamoDB.GetItem",
+            "SESv2.SendEmail",
+        ],
+    ),
+    (
+        "user/resendInvite",
+        &[
+            "DynamoDB.GetItem",
+            "DynamoDB.GetItem",
+            "DynamoDB.TransactWriteItems",
+            "DynamoDB.GetItem",
+            "SESv2.SendEmail",
+        ],
+    ),
+    (
+        "user/signupInfo",
+        &["DynamoDB.GetItem", "DynamoDB.GetItem", "DynamoDB.GetItem"],
+    ),
+    (
+        "user/signup",
+        &[
+            "DynamoDB.GetItem",
+            "DynamoDB.GetItem",
+            "DynamoDB.GetItem",
+            "Cognito Identity Provider.AdminCreateUser",
+            "Cognito Identity Provider.AdminSetUserPassword",
+            "DynamoDB.TransactWriteItems",
+            "DynamoDB.GetItem",
+        ],
+    ),
+    (
+        "user/login",
+        &[
+            "DynamoDB.GetItem",
+            "DynamoDB.GetItem",
+            "Cognito Identity Provider.AdminInitiateAuth",
+            "DynamoDB.GetItem",
+            "DynamoDB.GetItem",
+            "DynamoDB.TransactWriteItems",
+        ],
+    ),
+    (
+        "user/refresh",
+        &[
+            "DynamoDB.GetItem",
+            "DynamoDB.GetItem",
+            "DynamoDB.GetItem",
+            "DynamoDB.TransactWriteItems",
+        ],
+    ),
+    (
+        "user/update",
+        &[
+            "DynamoDB.GetItem",
+            "DynamoDB.GetItem",
+            "DynamoDB.TransactWriteItems",
+        ],
+    ),
+    (
+        "user/updateRole",
+        &[
+            "DynamoDB.GetItem",
+            "DynamoDB.GetItem",
+            "DynamoDB.TransactWriteItems",
+        ],
+    ),
+    (
+        "user/changePassword",
+        &[
+            "DynamoDB.GetItem",
+            "Cognito Identity Provider.AdminInitiateAuth",
+            "Cognito Identity Provider.AdminSetUserPassword",
+            "DynamoDB.TransactWriteItems",
+        ],
+    ),
+    (
+        "user/remove",
+        &[
+            "DynamoDB.GetItem",
+            "DynamoDB.GetItem",
+            "DynamoDB.TransactWriteItems",
+            "Cognito Identity Provider.AdminDeleteUser",
+        ],
+    ),
+    (
+        "user/logout",
+        &["DynamoDB.GetItem", "DynamoDB.TransactWriteItems"],
+    ),
+];
+
+fn budget(op: &str) -> Vec<String> {
+    BUDGET
+        .iter()
+        .find(|(name, _)| *name == op)
+        .map(|(_, calls)| calls.iter().map(|c| c.to_string()).collect())
+        .unwrap_or_else(|| panic!("{op} has no budget"))
+}
+
+#[tokio::test]
+async fn every_operation_stays_within_its_aws_call_budget() {
+    if roster_tests::aws::endpoint().is_none() {
+        eprintln!("skipped: no AWS emulator");
+        return;
+    }
+    let calls = CallLog::default();
+    let app = TestApp::with(Options {
+        backend: Some(Backend::Aws),
+        calls: Some(calls.clone()),
+        ..Options::default()
+    })
+    .await;
+    let ann_invite = app.invite("ann@example.com", "user").await;
+    let bob = app.member("bob@example.com", "user").await;
+    let owner = &app.owner;
+    let mut seen = Vec::new();
+    let mut check = |op: &str, calls: Vec<String>| {
+        let want = budget(op);
+        assert!(
+            calls.len() <= want.len(),
+            "{op} made {} AWS calls, its budget is {}: {calls:?}",
+            calls.len(),
+            want.len()
+        );
+        // Fewer calls than listed means the list (and the README) is stale.
+        let (mut got, mut listed) = (calls.clone(), want.clone());
+        got.sort();
+        listed.sort();
+        assert_eq!(got, listed, "{op}: update its budget here and in the README");
+        seen.push(op.to_string());
+    };
+
+    calls.take();
+    let steps: Vec<(&str, Option<&str>, serde_json::Value)> = vec![
+        ("user/info", Some(&owner.token), json!({})),
+        ("user/get", Some(&owner.token), json!({"id": bob.id})),
+        ("user/find", Some(&owner.token), json!({})),
+        ("account/get", Some(&owner.token), json!({})),
+        (
+            "account/update",
+            Some(&owner.token),
+            json!({"name": "Acme 2"}),
+        ),
+        (
+            "user/invite",
+            Some(&owner.token),
+            json!({"email": "cy@example.com", "role": "user"}),
+        ),
+        (
+            "user/resendInvite",
+            Some(&owner.token),
+            json!({"id": ann_invite["id"]}),
+        ),
+        (
+            "user/update",
+            Some(&owner.token),
+            json!({"id": bob.id, "first": "Bobby"}),
+        ),
+        (
+            "user/updateRole",
+            Some(&owner.token),
+            json!({"id": bob.id, "role": "viewer"}),
+        ),
+    ];
+    for (op, token, body) in steps {
+        app.call(op, token, body).await.ok();
+        check(op, calls.take());
+    }
+
+    let token = app.invite_token_from_mail("ann@example.com").unwrap();
+    app.call("user/signupInfo", None, json!({"token": token}))
+        .await
+        .ok();
+    check("user/signupInfo", calls.take());
+    app.call(
+        "user/signup",
+        None,
+        json!({"token": token, "password": PASSWORD}),
+    )
+    .await
+    .ok();
+    check("user/signup", calls.take());
+    let v = app.login("ann@example.com", PASSWORD).await.ok();
+    check("user/login", calls.take());
+    let refresh = v["refreshToken"].as_str().unwrap().to_string();
+    let v = app
+        .call("user/refresh", None, json!({"refreshToken": refresh}))
+        .await
+        .ok();
+    check("user/refresh", calls.take());
+    let ann = v["accessToken"].as_str().unwrap().to_string();
+    app.call("user/logout", Some(&ann), json!({})).await.ok();
+    check("user/logout", calls.take());
+    app.call(
+        "user/changePassword",
+        Some(&bob.token),
+        json!({"currentPassword": PASSWORD, "password": "another long secret"}),
+    )
+    .await
+    .ok();
+    check("user/changePassword", calls.take());
+    app.call("user/remove", Some(&owner.token), json!({"id": bob.id}))
+        .await
+        .ok();
+    check("user/remove", calls.take());
+
+    // Every operation of the table is measured.
+    for op in roster_api::OPERATIONS {
+        assert!(
+            seen.iter().any(|s| s == op.path),
+            "{} not measured",
+            op.path
+        );
+    }
+    let _ = token_of;
+}
