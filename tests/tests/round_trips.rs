@@ -156,7 +156,10 @@ async fn every_operation_stays_within_its_aws_call_budget() {
         let (mut got, mut listed) = (calls.clone(), want.clone());
         got.sort();
         listed.sort();
-        assert_eq!(got, listed, "{op}: update its budget here and in the README");
+        assert_eq!(
+            got, listed,
+            "{op}: update its budget here and in the README"
+        );
         seen.push(op.to_string());
     };
 
