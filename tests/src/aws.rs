@@ -76,11 +76,20 @@ pub fn sent_to(from: &str, email: &str) -> Vec<String> {
     let Some(base) = endpoint() else {
         return Vec::new();
     };
-    let data: Value = ureq::get(&format!("{base}/moto-api/data.json"))
-        .call()
-        .unwrap()
-        .into_json()
-        .unwrap();
+    // The emulator builds this dump from live state and now and then fails
+    // (500) while other tests write; a fresh try succeeds.
+    let mut tries = 0;
+    let data: Value = loop {
+        tries += 1;
+        match ureq::get(&format!("{base}/moto-api/data.json")).call() {
+            Ok(r) => break r.into_json().unwrap(),
+            Err(e) if tries < 10 => {
+                eprintln!("moto data.json: {e}; retrying");
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            Err(e) => panic!("moto data.json: {e}"),
+        }
+    };
     data["ses"]["Message"]
         .as_array()
         .map(|messages| {

@@ -75,10 +75,35 @@ pub fn settings_from_env() -> Result<Settings, String> {
 
 /// The SDK configuration from the environment (region, credentials,
 /// `AWS_ENDPOINT_URL`), loaded once.
+///
+/// AWS endpoints are trusted through Amazon's own roots (Amazon Root CA 1–4
+/// and Starfield Services G2), compiled in: loading the system trust store
+/// was most of a cold start (≈ 150 files read here). Only a custom HTTPS
+/// `AWS_ENDPOINT_URL` (an emulator with its own CA) gets the system store.
 pub async fn sdk_config() -> aws_config::SdkConfig {
-    aws_config::defaults(aws_config::BehaviorVersion::latest())
-        .load()
-        .await
+    let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest());
+    let custom_https = std::env::var("AWS_ENDPOINT_URL").is_ok_and(|u| u.starts_with("https://"));
+    if !custom_https {
+        if let Some(client) = amazon_roots_client() {
+            loader = loader.http_client(client);
+        }
+    }
+    loader.load().await
+}
+
+/// The SDK's HTTPS client, trusting only Amazon's roots.
+fn amazon_roots_client() -> Option<aws_smithy_runtime_api::client::http::SharedHttpClient> {
+    use aws_smithy_http_client::tls::{self, rustls_provider::CryptoMode, TlsContext, TrustStore};
+    let trust = TrustStore::empty()
+        .with_native_roots(false)
+        .with_pem_certificate(include_bytes!("amazon-roots.pem").as_slice());
+    let context = TlsContext::builder().with_trust_store(trust).build().ok()?;
+    Some(
+        aws_smithy_http_client::Builder::new()
+            .tls_provider(tls::Provider::Rustls(CryptoMode::AwsLc))
+            .tls_context(context)
+            .build_https(),
+    )
 }
 
 /// A `Roster` on DynamoDB, SES and Cognito.

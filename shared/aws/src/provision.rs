@@ -104,17 +104,27 @@ pub async fn user_pool(client: &cognito::Client, name: &str) -> Result<(String, 
     use cognito::types::{
         ExplicitAuthFlowsType, PasswordPolicyType, UserPoolMfaType, UserPoolPolicyType,
     };
-    let pools = client
-        .list_user_pools()
-        .max_results(60)
-        .send()
-        .await
-        .map_err(|e| err("ListUserPools", e))?;
-    let existing = pools
-        .user_pools()
-        .iter()
-        .find(|p| p.name() == Some(name))
-        .and_then(|p| p.id().map(str::to_string));
+    // Page through every pool: an account (or emulator) may hold many.
+    let mut existing = None;
+    let mut next: Option<String> = None;
+    loop {
+        let page = client
+            .list_user_pools()
+            .max_results(60)
+            .set_next_token(next.take())
+            .send()
+            .await
+            .map_err(|e| err("ListUserPools", e))?;
+        existing = page
+            .user_pools()
+            .iter()
+            .find(|p| p.name() == Some(name))
+            .and_then(|p| p.id().map(str::to_string));
+        next = page.next_token;
+        if existing.is_some() || next.is_none() {
+            break;
+        }
+    }
     let pool_id = match existing {
         Some(id) => id,
         None => {
@@ -144,18 +154,27 @@ pub async fn user_pool(client: &cognito::Client, name: &str) -> Result<(String, 
                 .ok_or("CreateUserPool returned no id")?
         }
     };
-    let clients = client
-        .list_user_pool_clients()
-        .user_pool_id(&pool_id)
-        .max_results(60)
-        .send()
-        .await
-        .map_err(|e| err("ListUserPoolClients", e))?;
-    let existing = clients
-        .user_pool_clients()
-        .iter()
-        .find(|c| c.client_name() == Some(name))
-        .and_then(|c| c.client_id().map(str::to_string));
+    let mut existing = None;
+    let mut next: Option<String> = None;
+    loop {
+        let page = client
+            .list_user_pool_clients()
+            .user_pool_id(&pool_id)
+            .max_results(60)
+            .set_next_token(next.take())
+            .send()
+            .await
+            .map_err(|e| err("ListUserPoolClients", e))?;
+        existing = page
+            .user_pool_clients()
+            .iter()
+            .find(|c| c.client_name() == Some(name))
+            .and_then(|c| c.client_id().map(str::to_string));
+        next = page.next_token;
+        if existing.is_some() || next.is_none() {
+            break;
+        }
+    }
     let client_id = match existing {
         Some(id) => id,
         None => client
