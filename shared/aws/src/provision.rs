@@ -105,7 +105,7 @@ pub async fn user_pool(client: &cognito::Client, name: &str) -> Result<(String, 
         ExplicitAuthFlowsType, PasswordPolicyType, UserPoolMfaType, UserPoolPolicyType,
     };
     // Page through every pool: an account (or emulator) may hold many.
-    let mut existing = None;
+    let mut existing: Option<String>;
     let mut next: Option<String> = None;
     loop {
         let page = client
@@ -154,7 +154,7 @@ pub async fn user_pool(client: &cognito::Client, name: &str) -> Result<(String, 
                 .ok_or("CreateUserPool returned no id")?
         }
     };
-    let mut existing = None;
+    let mut existing: Option<String>;
     let mut next: Option<String> = None;
     loop {
         let page = client
