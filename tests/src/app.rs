@@ -3,12 +3,16 @@
 //! invite links from.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use axum::Router;
 use http_body_util::BodyExt;
+use roster_core::auth::HostedUi;
 use roster_core::{Roster, Settings};
+
+use crate::hosted;
 use serde_json::{json, Value};
 use tempfile::TempDir;
 use tower::ServiceExt;
@@ -89,6 +93,8 @@ pub struct TestApp {
     pub data_dir: PathBuf,
     _dir: TempDir,
     pub owner: Member,
+    /// AWS backend: the emulator's user pool and app client.
+    pool: Option<(String, String)>,
 }
 
 pub struct Options {
@@ -124,17 +130,29 @@ impl TestApp {
             open_registration: options.open_registration,
         };
         let backend = options.backend.unwrap_or_else(Backend::current);
-        let (roster, mail_from) = match backend {
-            Backend::Embedded => (
-                roster_embedded::open(&data_dir, settings, crate::aws::MAIL_FROM).unwrap(),
-                crate::aws::MAIL_FROM.to_string(),
-            ),
+        let (roster, mail_from, pool) = match backend {
+            Backend::Embedded => {
+                let mut roster =
+                    roster_embedded::open(&data_dir, settings, crate::aws::MAIL_FROM).unwrap();
+                // No user pool here: the test key plays its part.
+                roster.hosted_ui = Some(Arc::new(HostedUi::new(
+                    hosted::ISSUER,
+                    hosted::CLIENT_ID,
+                    Arc::new(hosted::StaticJwks::new(&[hosted::KID])),
+                )));
+                (roster, crate::aws::MAIL_FROM.to_string(), None)
+            }
             Backend::Aws => {
                 assert!(
                     crate::aws::endpoint().is_some(),
                     "ROSTER_TEST_BACKEND=aws needs AWS_ENDPOINT_URL (the emulator)"
                 );
-                crate::aws::fresh_roster(settings, options.calls).await
+                let fresh = crate::aws::fresh_roster(settings, options.calls).await;
+                (
+                    fresh.roster,
+                    fresh.sender,
+                    Some((fresh.user_pool_id, fresh.client_id)),
+                )
             }
         };
         roster
@@ -155,6 +173,7 @@ impl TestApp {
                 token: String::new(),
                 refresh: String::new(),
             },
+            pool,
         };
         app.owner = app.logged_in(OWNER_EMAIL, PASSWORD).await;
         app
@@ -252,6 +271,23 @@ impl TestApp {
         .await
         .ok();
         self.logged_in(email, PASSWORD).await
+    }
+
+    /// An id token from the hosted UI for the pool user `username`, with
+    /// `email` (verified or not). The same `username` is the same identity
+    /// (`sub`), whatever its e-mail.
+    pub async fn hosted_token(&self, username: &str, email: &str, verified: bool) -> String {
+        match &self.pool {
+            None => hosted::id_token(username, email, verified),
+            Some((pool, client)) => {
+                crate::aws::pool_id_token(pool, client, username, email, verified).await
+            }
+        }
+    }
+
+    /// `user/login` with a hosted-UI token and `body`.
+    pub async fn hosted_login(&self, id_token: &str, body: Value) -> Resp {
+        self.call("user/login", Some(id_token), body).await
     }
 
     /// Every message in the outbox, oldest first (embedded backend only).

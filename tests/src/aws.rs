@@ -38,12 +38,17 @@ pub async fn fresh_table() -> Arc<dyn Table> {
     Arc::new(roster_aws::DynamoTable::new(client, name))
 }
 
-/// A `Roster` on a fresh table, user pool and sender of the emulator. Its
-/// sender address is its own, so its mail can be told from other tests'.
-pub async fn fresh_roster(
-    settings: Settings,
-    calls: Option<roster_aws::CallLog>,
-) -> (Roster, String) {
+/// A `Roster` on the emulator, with what a test needs to reach around it.
+pub struct Fresh {
+    pub roster: Roster,
+    /// Its sender address: its own, so its mail can be told from other tests'.
+    pub sender: String,
+    pub user_pool_id: String,
+    pub client_id: String,
+}
+
+/// A `Roster` on a fresh table, user pool and sender of the emulator.
+pub async fn fresh_roster(settings: Settings, calls: Option<roster_aws::CallLog>) -> Fresh {
     let sdk = roster_aws::sdk_config().await;
     let name = unique("roster-test");
     provision::table(&aws_sdk_dynamodb::Client::new(&sdk), &name)
@@ -57,18 +62,102 @@ pub async fn fresh_roster(
     provision::sender(&aws_sdk_sesv2::Client::new(&sdk), &sender)
         .await
         .unwrap();
+    let (issuer, jwks_url) = roster_aws::hosted_ui_urls(&pool, None, None);
     let aws = AwsSettings {
         table: name,
-        user_pool_id: pool,
-        client_id: client,
+        user_pool_id: pool.clone(),
+        client_id: client.clone(),
         mail_from: sender.clone(),
         signing_key: roster_aws::new_signing_key().unwrap(),
+        issuer,
+        jwks_url,
     };
-    (
-        roster_aws::open_logged(&sdk, &aws, settings, calls).unwrap(),
+    Fresh {
+        roster: roster_aws::open_logged(&sdk, &aws, settings, calls).unwrap(),
         sender,
-    )
+        user_pool_id: pool,
+        client_id: client,
+    }
 }
+
+/// An id token of the pool for a user it holds (created on first use) with
+/// `email`: what the hosted UI hands a browser after sign-in. `username` is
+/// the pool's login name; changing `email` for the same `username` keeps the
+/// identity's `sub`.
+pub async fn pool_id_token(
+    pool: &str,
+    client_id: &str,
+    username: &str,
+    email: &str,
+    verified: bool,
+) -> String {
+    use aws_sdk_cognitoidentityprovider::types::{AttributeType, AuthFlowType};
+    let sdk = roster_aws::sdk_config().await;
+    let cognito = aws_sdk_cognitoidentityprovider::Client::new(&sdk);
+    let attrs = [
+        AttributeType::builder()
+            .name("email")
+            .value(email)
+            .build()
+            .unwrap(),
+        AttributeType::builder()
+            .name("email_verified")
+            .value(verified.to_string())
+            .build()
+            .unwrap(),
+    ];
+    let exists = cognito
+        .admin_get_user()
+        .user_pool_id(pool)
+        .username(username)
+        .send()
+        .await
+        .is_ok();
+    if exists {
+        cognito
+            .admin_update_user_attributes()
+            .user_pool_id(pool)
+            .username(username)
+            .set_user_attributes(Some(attrs.to_vec()))
+            .send()
+            .await
+            .unwrap();
+    } else {
+        cognito
+            .admin_create_user()
+            .user_pool_id(pool)
+            .username(username)
+            .set_user_attributes(Some(attrs.to_vec()))
+            .message_action(aws_sdk_cognitoidentityprovider::types::MessageActionType::Suppress)
+            .send()
+            .await
+            .unwrap();
+        cognito
+            .admin_set_user_password()
+            .user_pool_id(pool)
+            .username(username)
+            .password(POOL_PASSWORD)
+            .permanent(true)
+            .send()
+            .await
+            .unwrap();
+    }
+    cognito
+        .admin_initiate_auth()
+        .user_pool_id(pool)
+        .client_id(client_id)
+        .auth_flow(AuthFlowType::AdminUserPasswordAuth)
+        .auth_parameters("USERNAME", username)
+        .auth_parameters("PASSWORD", POOL_PASSWORD)
+        .send()
+        .await
+        .unwrap()
+        .authentication_result
+        .and_then(|r| r.id_token)
+        .expect("the pool issued no id token")
+}
+
+const POOL_PASSWORD: &str = "Hosted-UI-pass-1";
 
 /// The bodies of the messages SES was asked to send from `from` to `email`,
 /// oldest first, as the emulator lists them.

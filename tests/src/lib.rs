@@ -6,4 +6,5 @@ pub mod app;
 pub mod aws;
 pub mod conformance;
 pub mod faults;
+pub mod hosted;
 pub mod server;

@@ -30,8 +30,15 @@ pub async fn build(config: &Config, settings: Settings) -> Result<Roster, String
         Some(key) => key.clone(),
         None => roster_embedded::signing_key_base64(&config.data_dir)?,
     };
+    let (issuer, jwks_url) = roster_aws::hosted_ui_urls(
+        &pool,
+        config.cognito_issuer.clone(),
+        config.jwks_url.clone(),
+    );
     let aws = AwsSettings {
         table: config.table.clone(),
+        issuer,
+        jwks_url,
         user_pool_id: pool,
         client_id: client,
         mail_from: config.mail_from.clone(),

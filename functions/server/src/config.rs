@@ -82,6 +82,17 @@ pub struct Config {
     #[arg(long, env = "ROSTER_CLIENT_ID")]
     pub client_id: Option<String>,
 
+    /// aws: the `iss` of the pool's id tokens, for `user/login` with a
+    /// hosted-UI token [default: https://cognito-idp.<region>.amazonaws.com/<pool>].
+    #[arg(long, env = "ROSTER_COGNITO_ISSUER")]
+    pub cognito_issuer: Option<String>,
+
+    /// aws: where the pool's signing keys are read [default:
+    /// $AWS_ENDPOINT_URL/<pool>/.well-known/jwks.json with an emulator, else
+    /// <issuer>/.well-known/jwks.json].
+    #[arg(long, env = "ROSTER_JWKS_URL")]
+    pub jwks_url: Option<String>,
+
     /// aws: the session signing key (Ed25519 PKCS#8, base64) [default: the
     /// data folder's signing.key, made once].
     #[arg(long, env = "ROSTER_SIGNING_KEY", hide_env_values = true)]

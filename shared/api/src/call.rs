@@ -13,6 +13,9 @@ use crate::ApiError;
 
 pub struct Call {
     pub caller: Option<Caller>,
+    /// On public operations, the `Authorization: Bearer` token if one came
+    /// (`user/login` with a hosted-UI id token); never checked by the router.
+    pub bearer: Option<String>,
     pub body: Bytes,
     pub query: Vec<(String, String)>,
 }

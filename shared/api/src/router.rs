@@ -114,10 +114,10 @@ async fn run(
     req: Request,
 ) -> Result<crate::views::Reply, ApiError> {
     let (parts, body) = req.into_parts();
-    let caller = if op.access.is_public() {
-        None
+    let (caller, bearer) = if op.access.is_public() {
+        (None, bearer(&parts.headers).map(str::to_string))
     } else {
-        Some(authenticate(&roster, &parts.headers).await?)
+        (Some(authenticate(&roster, &parts.headers).await?), None)
     };
     let query = match parts.uri.query() {
         None => Vec::new(),
@@ -130,6 +130,7 @@ async fn run(
     let body = read_body(body, op.body_limit).await?;
     let call = Call {
         caller,
+        bearer,
         body,
         query,
     };
@@ -145,14 +146,18 @@ async fn read_body(body: Body, limit: usize) -> Result<axum::body::Bytes, ApiErr
 }
 
 async fn authenticate(roster: &Roster, headers: &HeaderMap) -> Result<Caller, ApiError> {
-    let missing = || ApiError::from(Error::Unauthenticated("a bearer token is required"));
+    let token = bearer(headers)
+        .ok_or_else(|| ApiError::from(Error::Unauthenticated("a bearer token is required")))?;
+    Ok(roster.authenticate(token).await?)
+}
+
+/// The token of an `Authorization: Bearer <token>` header.
+fn bearer(headers: &HeaderMap) -> Option<&str> {
     let value = headers
-        .get(axum::http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .ok_or_else(missing)?;
-    let (scheme, token) = value.split_once(' ').ok_or_else(missing)?;
-    if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
-        return Err(missing());
-    }
-    Ok(roster.authenticate(token.trim()).await?)
+        .get(axum::http::header::AUTHORIZATION)?
+        .to_str()
+        .ok()?;
+    let (scheme, token) = value.split_once(' ')?;
+    let token = token.trim();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
 }

@@ -7,6 +7,7 @@
 
 mod calls;
 mod identity;
+mod jwks;
 mod lazy;
 mod mailer;
 pub mod provision;
@@ -18,16 +19,18 @@ use std::sync::Arc;
 pub use aws_config::SdkConfig;
 pub use calls::CallLog;
 pub use identity::CognitoIdentity;
+pub use jwks::HttpJwks;
 pub use lazy::Lazy;
 pub use mailer::SesMailer;
 pub use retry::RetryConflicts;
 pub use table::{DynamoTable, GS1};
 
-use roster_core::auth::Keys;
+use roster_core::auth::{HostedUi, Keys};
 use roster_core::{Roster, Settings};
 
 /// What the AWS backends read (`ROSTER_TABLE`, `ROSTER_USER_POOL_ID`,
-/// `ROSTER_CLIENT_ID`, `ROSTER_MAIL_FROM`, `ROSTER_SIGNING_KEY`).
+/// `ROSTER_CLIENT_ID`, `ROSTER_MAIL_FROM`, `ROSTER_SIGNING_KEY`,
+/// `ROSTER_COGNITO_ISSUER`, `ROSTER_JWKS_URL`).
 #[derive(Debug, Clone)]
 pub struct AwsSettings {
     pub table: String,
@@ -36,6 +39,39 @@ pub struct AwsSettings {
     pub mail_from: String,
     /// The session signing key: an Ed25519 PKCS#8 key, base64 (standard or URL-safe).
     pub signing_key: String,
+    /// The `iss` of the pool's id tokens.
+    pub issuer: String,
+    /// Where the pool's signing keys are read (see [`hosted_ui_urls`]).
+    pub jwks_url: String,
+}
+
+/// The pool's issuer and JWKS URL: the ones given, else
+/// `https://cognito-idp.<region>.amazonaws.com/<pool>` (the region is the pool
+/// id's prefix) and, for the keys, `AWS_ENDPOINT_URL/<pool>/.well-known/jwks.json`
+/// when an emulator is in use (moto and LocalStack serve them there; their
+/// tokens still name the real issuer), else `<issuer>/.well-known/jwks.json`.
+pub fn hosted_ui_urls(
+    user_pool_id: &str,
+    issuer: Option<String>,
+    jwks_url: Option<String>,
+) -> (String, String) {
+    let issuer = issuer.filter(|s| !s.is_empty()).unwrap_or_else(|| {
+        let region = user_pool_id.split('_').next().unwrap_or_default();
+        format!("https://cognito-idp.{region}.amazonaws.com/{user_pool_id}")
+    });
+    let jwks_url = jwks_url.filter(|s| !s.is_empty()).unwrap_or_else(|| {
+        match std::env::var("AWS_ENDPOINT_URL")
+            .ok()
+            .filter(|s| !s.is_empty())
+        {
+            Some(endpoint) => format!(
+                "{}/{user_pool_id}/.well-known/jwks.json",
+                endpoint.trim_end_matches('/')
+            ),
+            None => format!("{}/.well-known/jwks.json", issuer.trim_end_matches('/')),
+        }
+    });
+    (issuer, jwks_url)
 }
 
 impl AwsSettings {
@@ -49,9 +85,17 @@ impl AwsSettings {
                 .filter(|v| !v.is_empty())
                 .ok_or_else(|| format!("{name} is not set"))
         };
+        let user_pool_id = var("ROSTER_USER_POOL_ID")?;
+        let (issuer, jwks_url) = hosted_ui_urls(
+            &user_pool_id,
+            var("ROSTER_COGNITO_ISSUER").ok(),
+            var("ROSTER_JWKS_URL").ok(),
+        );
         Ok(AwsSettings {
             table: var("ROSTER_TABLE")?,
-            user_pool_id: var("ROSTER_USER_POOL_ID")?,
+            user_pool_id,
+            issuer,
+            jwks_url,
             client_id: var("ROSTER_CLIENT_ID")?,
             mail_from: var("ROSTER_MAIL_FROM")?,
             signing_key: match signing_key {
@@ -158,6 +202,11 @@ pub fn open_logged(
         )),
         keys: Arc::new(keys),
         settings: Arc::new(settings),
+        hosted_ui: Some(Arc::new(HostedUi::new(
+            &aws.issuer,
+            &aws.client_id,
+            Arc::new(HttpJwks::new(&aws.jwks_url)?),
+        ))),
     })
 }
 

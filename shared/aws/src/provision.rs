@@ -184,6 +184,9 @@ pub async fn user_pool(client: &cognito::Client, name: &str) -> Result<(String, 
             .generate_secret(false)
             .explicit_auth_flows(ExplicitAuthFlowsType::AllowAdminUserPasswordAuth)
             .explicit_auth_flows(ExplicitAuthFlowsType::AllowRefreshTokenAuth)
+            // Id tokens carry the e-mail roster links hosted-UI logins by.
+            .read_attributes("email")
+            .read_attributes("email_verified")
             .send()
             .await
             .map_err(|e| err("CreateUserPoolClient", e))?

@@ -3,7 +3,9 @@
 
 pub mod access;
 pub mod cursor;
+pub mod hosted;
 pub mod keys;
 
 pub use access::{AccessClaims, ACCESS_TTL_SECS};
+pub use hosted::{HostedIdentity, HostedUi};
 pub use keys::Keys;

@@ -1,10 +1,12 @@
 //! The ports roster's domain talks through. `embedded` and `aws` implement them.
 
 pub mod identity;
+pub mod jwks;
 pub mod mailer;
 pub mod table;
 
 pub use identity::{Identity, PasswordCheck};
+pub use jwks::JwksSource;
 pub use mailer::{Mail, Mailer};
 pub use table::{Cond, Index, Item, Key, Op, Query, QueryPage, SortKey, Table, TableError};
 

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use crate::auth::Keys;
+use crate::auth::{HostedUi, Keys};
 use crate::clock::next_ulid;
 use crate::error::{Error, Result};
 use crate::ports::{Identity, Mailer, Op, Table, TableError};
@@ -23,6 +23,9 @@ pub struct Roster {
     pub identity: Arc<dyn Identity>,
     pub keys: Arc<Keys>,
     pub settings: Arc<Settings>,
+    /// Verifies hosted-UI id tokens for `user/login`; `None` refuses them
+    /// (the embedded backend has no user pool).
+    pub hosted_ui: Option<Arc<HostedUi>>,
 }
 
 impl Roster {

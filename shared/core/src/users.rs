@@ -2,6 +2,7 @@
 
 mod auth;
 mod find;
+mod hosted;
 mod invite;
 mod login;
 mod manage;
@@ -10,6 +11,7 @@ mod signup;
 
 pub use auth::Caller;
 pub use find::{FindUsers, UserFilter};
+pub use hosted::HostedLogin;
 pub use login::{LoginOutcome, Tokens};
 pub use manage::{UpdateUser, UserRef};
 pub use signup::SignupInfo;

@@ -34,6 +34,7 @@ pub fn open(data_dir: &Path, settings: Settings, mail_from: &str) -> Result<Rost
         identity,
         keys,
         settings: Arc::new(settings),
+        hosted_ui: None,
     })
 }
 

@@ -124,6 +124,7 @@ async fn failures_are_counted_in_the_table_not_in_memory() {
         mailer: app.roster.mailer.clone(),
         keys: app.roster.keys.clone(),
         settings: app.roster.settings.clone(),
+        hosted_ui: None,
     };
     let err = fresh.login(OWNER_EMAIL, PASSWORD).await.unwrap_err();
     assert!(matches!(err, roster_core::Error::RateLimited));

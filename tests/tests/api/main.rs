@@ -7,6 +7,7 @@ mod auth;
 mod errors;
 mod faults;
 mod find;
+mod hosted;
 mod sessions;
 mod signup;
 mod users;

@@ -35,6 +35,25 @@ pub fn release_op(email: &Email, uid: UserId) -> Op {
     Op::delete(keys::email_claim(email)).when(Cond::Eq("userId".into(), uid.to_string().into()))
 }
 
+/// `IDP#<sub>`: the one user a hosted-UI identity is linked to. Same shape as
+/// the e-mail claim.
+pub async fn get_link(table: &dyn Table, subject: &str) -> Result<Option<EmailClaim>> {
+    match table.get(&keys::identity_link(subject), true).await? {
+        Some(item) => Ok(Some(from_item(item)?)),
+        None => Ok(None),
+    }
+}
+
+/// Links an identity; fails if it is linked already.
+pub fn link_op(subject: &str, claim: &EmailClaim) -> Result<Op> {
+    Ok(Op::put(to_item(&keys::identity_link(subject), claim)?).when(Cond::NotExists))
+}
+
+/// Unlinks an identity, only from `uid`.
+pub fn unlink_op(subject: &str, uid: UserId) -> Op {
+    Op::delete(keys::identity_link(subject)).when(Cond::Eq("userId".into(), uid.to_string().into()))
+}
+
 /// `ACCT#<aid>` / `INVITED#<email>`: a pending invite, unique per account.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

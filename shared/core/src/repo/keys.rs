@@ -29,6 +29,11 @@ pub fn email_claim(email: &Email) -> Key {
     Key::new(format!("EMAIL#{email}"), "EMAIL")
 }
 
+/// The link from a hosted-UI identity (the pool's `sub`) to its roster user.
+pub fn identity_link(subject: &str) -> Key {
+    Key::new(format!("IDP#{subject}"), "IDP")
+}
+
 pub fn invited(aid: AccountId, email: &Email) -> Key {
     Key::new(account_pk(aid), format!("INVITED#{email}"))
 }

@@ -50,6 +50,11 @@ pub struct User {
     /// expires (ms). Kept only that long, so the list stays short.
     #[serde(default)]
     pub revoked: BTreeMap<String, i64>,
+    /// The hosted-UI identity (the pool's `sub`) this user logs in as, when it
+    /// was linked from one. Such a user has no login roster created: its
+    /// password and second factor live in the user pool.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idp: Option<String>,
 }
 
 impl User {

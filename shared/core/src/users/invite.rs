@@ -54,6 +54,7 @@ impl Roster {
             groups: Vec::new(),
             sessions_valid_after: 0,
             revoked: Default::default(),
+            idp: None,
         };
         let ops = vec![
             user.insert_op()?,

@@ -112,6 +112,20 @@ impl Roster {
         password: &Password,
         extra: Option<Op>,
     ) -> Result<(User, Account)> {
+        self.open_account(name, plan, email, NewLogin::Password(password), extra)
+            .await
+    }
+
+    /// [`Roster::create_account`], with the owner's login made from a
+    /// password or linked from a hosted-UI identity.
+    pub(crate) async fn open_account(
+        &self,
+        name: &AccountName,
+        plan: &str,
+        email: &Email,
+        login: NewLogin<'_>,
+        extra: Option<Op>,
+    ) -> Result<(User, Account)> {
         let plan = plans::plan(plan)?;
         let now = now_ms();
         let account = Account {
@@ -140,14 +154,12 @@ impl Roster {
             groups: Vec::new(),
             sessions_valid_after: 0,
             revoked: Default::default(),
+            idp: login.subject().map(str::to_string),
         };
         // Refuse a taken e-mail before the identity provider is touched.
         if claims::get(self.table.as_ref(), email).await?.is_some() {
             return Err(email_taken());
         }
-        self.identity
-            .create_login(&user.id.to_string(), email.as_str(), password.as_str())
-            .await?;
         let claim = EmailClaim {
             user_id: user.id,
             account_id: account.id,
@@ -157,8 +169,21 @@ impl Roster {
             user.insert_op()?,
             claims::claim_op(email, &claim)?,
         ];
+        match login {
+            NewLogin::Password(password) => {
+                self.identity
+                    .create_login(&user.id.to_string(), email.as_str(), password.as_str())
+                    .await?
+            }
+            NewLogin::Hosted(subject) => ops.push(claims::link_op(subject, &claim)?),
+        }
         ops.extend(extra);
-        self.write(ops, |i| (i == 2).then(email_taken)).await?;
+        self.write(ops, |i| match i {
+            2 => Some(email_taken()),
+            3 if user.idp.is_some() => Some(identity_linked()),
+            _ => None,
+        })
+        .await?;
         Ok((user, account))
     }
 
@@ -257,6 +282,31 @@ impl Roster {
         let ops = vec![user.replace_op(now)?, sessions::delete_op(caller.session)];
         self.write(ops, |_| None).await
     }
+}
+
+/// How a new active user logs in.
+#[derive(Clone, Copy)]
+pub(crate) enum NewLogin<'a> {
+    /// roster creates the login at the identity provider with this password.
+    Password(&'a Password),
+    /// The hosted-UI identity with this `sub` is linked; the pool already has it.
+    Hosted(&'a str),
+}
+
+impl NewLogin<'_> {
+    fn subject(&self) -> Option<&str> {
+        match self {
+            NewLogin::Password(_) => None,
+            NewLogin::Hosted(subject) => Some(subject),
+        }
+    }
+}
+
+pub(crate) fn identity_linked() -> Error {
+    Error::conflict(
+        "register",
+        "this identity is already linked to a user; log in with the token alone",
+    )
 }
 
 fn email_taken() -> Error {

@@ -139,6 +139,11 @@ impl Roster {
     }
 
     async fn switch_login(&self, user: &User, state: UserState) -> Result<()> {
+        if user.idp.is_some() {
+            // A linked user's login is the pool's, not roster's: roster
+            // refuses the disabled user on every login and request itself.
+            return Ok(());
+        }
         let login = user.id.to_string();
         match state {
             UserState::Disabled => self.identity.disable_login(&login).await?,
@@ -190,10 +195,13 @@ impl Roster {
             }
             UserState::Active | UserState::Disabled => {
                 ops.push(claims::release_op(&user.email, user.id));
+                if let Some(subject) = &user.idp {
+                    ops.push(claims::unlink_op(subject, user.id));
+                }
             }
         }
         self.write(ops, |_| None).await?;
-        if user.state != UserState::Pending {
+        if user.state != UserState::Pending && user.idp.is_none() {
             // The user is already gone from roster; a login left behind at
             // the provider cannot be used, so a failure here is only logged.
             if let Err(e) = self.identity.delete_login(&user.id.to_string()).await {

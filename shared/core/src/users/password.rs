@@ -13,6 +13,11 @@ impl Roster {
     /// everywhere, this session included: whoever knew the old password is
     /// out, and the client logs in again with the new one.
     pub async fn change_password(&self, caller: &Caller, current: &str, new: &str) -> Result<()> {
+        if caller.user.idp.is_some() {
+            return Err(Error::Forbidden(
+                "this user logs in through the hosted UI; change the password there",
+            ));
+        }
         let password = Password::parse(new, &caller.user.email)?;
         let login = caller.user.id.to_string();
         match self.identity.check_password(Some(&login), current).await? {

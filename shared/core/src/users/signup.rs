@@ -8,6 +8,8 @@ use crate::repo::tokens;
 use crate::repo::{accounts, users, Account, User};
 use crate::Roster;
 
+use super::login::NewLogin;
+
 /// What an invitee sees before signing up.
 pub struct SignupInfo {
     pub user: User,
@@ -38,17 +40,35 @@ impl Roster {
         last: Option<Name>,
         password: &str,
     ) -> Result<(User, Account)> {
-        let (mut user, found) = self.pending_for(token).await?;
+        let (user, found) = self.pending_for(token).await?;
         let password = Password::parse(password, &user.email)?;
+        self.activate(user, found, first, last, NewLogin::Password(&password))
+            .await
+    }
+
+    /// Turns a pending user active with its login, all or nothing.
+    pub(crate) async fn activate(
+        &self,
+        mut user: User,
+        found: tokens::FoundToken,
+        first: Option<Name>,
+        last: Option<Name>,
+        login: NewLogin<'_>,
+    ) -> Result<(User, Account)> {
         let table = self.table.as_ref();
         if claims::get(table, &user.email).await?.is_some() {
             return Err(email_taken());
         }
-        // The login first: repeating it is harmless, and a user is never
-        // active without one.
-        self.identity
-            .create_login(&user.id.to_string(), user.email.as_str(), password.as_str())
-            .await?;
+        match login {
+            // The login first: repeating it is harmless, and a user is never
+            // active without one.
+            NewLogin::Password(password) => {
+                self.identity
+                    .create_login(&user.id.to_string(), user.email.as_str(), password.as_str())
+                    .await?
+            }
+            NewLogin::Hosted(subject) => user.idp = Some(subject.to_string()),
+        }
         if let Some(first) = first {
             user.first = first.as_str().to_string();
         }
@@ -61,15 +81,19 @@ impl Roster {
             user_id: user.id,
             account_id: user.account_id,
         };
-        let ops = vec![
+        let mut ops = vec![
             tokens::spend_op(&found.hash),
             user.replace_op(now_ms())?,
             claims::claim_op(&user.email, &claim)?,
             claims::uninvite_op(user.account_id, &user.email),
         ];
+        if let Some(subject) = &user.idp {
+            ops.push(claims::link_op(subject, &claim)?);
+        }
         self.write(ops, |i| match i {
             0 | 1 => Some(Error::TokenInvalid(USED)),
             2 => Some(email_taken()),
+            4 => Some(super::login::identity_linked()),
             _ => None,
         })
         .await?;
@@ -78,7 +102,7 @@ impl Roster {
     }
 
     /// The pending user an invite token names, if the token is its current one.
-    async fn pending_for(&self, token: &str) -> Result<(User, tokens::FoundToken)> {
+    pub(crate) async fn pending_for(&self, token: &str) -> Result<(User, tokens::FoundToken)> {
         let table = self.table.as_ref();
         let found = tokens::find_invite(table, token).await?;
         let user = users::get(table, found.record.account_id, found.record.user_id)

@@ -1,7 +1,7 @@
 //! `user/login`, `user/refresh`, `user/logout`.
 
 use roster_core::domain::Name;
-use roster_core::users::LoginOutcome;
+use roster_core::users::{HostedLogin, LoginOutcome};
 use roster_core::{Error, Roster};
 use serde::Deserialize;
 use serde_json::json;
@@ -109,8 +109,71 @@ fn form(b: LoginBody) -> Result<Form, ApiError> {
     }
 }
 
+/// The forms that go with a hosted-UI id token in `Authorization: Bearer`.
+fn hosted_form(b: LoginBody) -> Result<HostedLogin, ApiError> {
+    let bad = || {
+        ApiError::bad_request(
+            "with a hosted-UI token, user/login takes {}, {register: true, accountName?} \
+             or {invite, first?, last?}",
+        )
+    };
+    match b {
+        LoginBody {
+            email: None,
+            password: None,
+            session: None,
+            code: None,
+            invite: None,
+            first: None,
+            last: None,
+            register: None,
+            account_name: None,
+        } => Ok(HostedLogin::Linked),
+        LoginBody {
+            register: Some(true),
+            account_name,
+            email: None,
+            password: None,
+            session: None,
+            code: None,
+            invite: None,
+            first: None,
+            last: None,
+        } => Ok(HostedLogin::Register { account_name }),
+        LoginBody {
+            invite: Some(token),
+            first,
+            last,
+            email: None,
+            password: None,
+            session: None,
+            code: None,
+            register: None,
+            account_name: None,
+        } => Ok(HostedLogin::Invite {
+            token,
+            first: names("first", first)?,
+            last: names("last", last)?,
+        }),
+        _ => Err(bad()),
+    }
+}
+
+fn names(field: &'static str, value: Option<String>) -> Result<Option<Name>, ApiError> {
+    Ok(value
+        .as_deref()
+        .map(|v| Name::parse(field, v))
+        .transpose()?)
+}
+
 pub async fn login(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
     call.no_query()?;
+    if let Some(id_token) = &call.bearer {
+        let tokens = roster
+            .login_hosted(id_token, hosted_form(call.body()?)?)
+            .await?;
+        return Reply::json(&views::tokens(&tokens));
+    }
     let tokens = match form(call.body()?)? {
         Form::Password { email, password } => match roster.login(&email, &password).await? {
             LoginOutcome::Tokens(t) => *t,
@@ -129,16 +192,13 @@ pub async fn login(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
             first,
             last,
         } => {
-            let first = first
-                .as_deref()
-                .map(|f| Name::parse("first", f))
-                .transpose()?;
-            let last = last
-                .as_deref()
-                .map(|l| Name::parse("last", l))
-                .transpose()?;
             roster
-                .signup_and_login(&token, first, last, &password)
+                .signup_and_login(
+                    &token,
+                    names("first", first)?,
+                    names("last", last)?,
+                    &password,
+                )
                 .await?
         }
         Form::Register {

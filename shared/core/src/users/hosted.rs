@@ -1,0 +1,104 @@
+//! `user/login` with an id token from the Cognito hosted UI (DESIGN §4):
+//! `{}` logs in the user the identity is linked to, `{register: true}` links it
+//! to a new account, `{invite}` to the invited user.
+//!
+//! Decisions where DESIGN is silent (README, "Decisions"):
+//! - The identity is linked by its `sub` (an `IDP#<sub>` item), one user per
+//!   identity, and the user also takes the e-mail's global claim, as any
+//!   active user does.
+//! - `register` is open registration: off unless the server allows it, and
+//!   the token's e-mail must be verified by the pool (nobody registers an
+//!   address they have not proven). The account is named `accountName`, or
+//!   the e-mail address when none is given.
+//! - `invite` needs the token's e-mail to be the invited one: the invite
+//!   proves the mailbox, the token who holds it, and both must name one person.
+//! - roster did not create a linked user's login, so it doesn't administer it:
+//!   disabling and removing such a user act in roster only (which is where
+//!   every request and login is checked), and its password is changed in the
+//!   hosted UI.
+
+use crate::domain::{AccountName, Email, Name, UserState};
+use crate::error::{Error, Result};
+use crate::plans;
+use crate::repo::{claims, users};
+use crate::Roster;
+
+use super::login::{NewLogin, Tokens};
+
+/// The body that came with the hosted-UI token.
+pub enum HostedLogin {
+    /// `{}`: the user this identity is linked to.
+    Linked,
+    /// `{register: true, accountName?}`.
+    Register { account_name: Option<String> },
+    /// `{invite, first?, last?}`.
+    Invite {
+        token: String,
+        first: Option<Name>,
+        last: Option<Name>,
+    },
+}
+
+const NOT_LINKED: &str =
+    "this identity is not linked to a user; log in with {register: true} or {invite}";
+
+impl Roster {
+    pub async fn login_hosted(&self, id_token: &str, form: HostedLogin) -> Result<Tokens> {
+        let hosted = self.hosted_ui.as_ref().ok_or(Error::Unauthenticated(
+            "this server accepts no hosted-UI tokens",
+        ))?;
+        let identity = hosted.verify(id_token).await?;
+        match form {
+            HostedLogin::Linked => {
+                let table = self.table.as_ref();
+                let link = claims::get_link(table, &identity.subject)
+                    .await?
+                    .ok_or(Error::Unauthenticated(NOT_LINKED))?;
+                let user = users::get(table, link.account_id, link.user_id)
+                    .await?
+                    .ok_or(Error::Unauthenticated(NOT_LINKED))?;
+                if user.state == UserState::Disabled {
+                    return Err(Error::Forbidden("this user is disabled"));
+                }
+                self.start_session(user, None).await
+            }
+            HostedLogin::Register { account_name } => {
+                if !self.settings.open_registration {
+                    return Err(Error::Forbidden("registration is closed on this server"));
+                }
+                if !identity.email_verified {
+                    return Err(Error::Forbidden(
+                        "the identity's e-mail address is not verified",
+                    ));
+                }
+                let email = Email::parse(&identity.email)?;
+                let name = match account_name {
+                    Some(name) => AccountName::parse(&name)?,
+                    None => AccountName::parse(&default_account_name(&email))?,
+                };
+                let login = NewLogin::Hosted(&identity.subject);
+                let (user, _) = self
+                    .open_account(&name, plans::DEFAULT_PLAN, &email, login, None)
+                    .await?;
+                self.start_session(user, None).await
+            }
+            HostedLogin::Invite { token, first, last } => {
+                let (user, found) = self.pending_for(&token).await?;
+                let email = Email::parse(&identity.email)?;
+                if email != user.email {
+                    return Err(Error::Forbidden(
+                        "this invite is for another e-mail address than the identity's",
+                    ));
+                }
+                let login = NewLogin::Hosted(&identity.subject);
+                let (user, _) = self.activate(user, found, first, last, login).await?;
+                self.start_session(user, None).await
+            }
+        }
+    }
+}
+
+/// The e-mail address, cut to an account name's 100 characters.
+fn default_account_name(email: &Email) -> String {
+    email.as_str().chars().take(100).collect()
+}
