@@ -10,6 +10,7 @@
 //! | session | `SESSION#<sid>` | `SESSION` | | |
 //! | failed logins | `LOGINFAIL#<sha256(email)>` | `LOGINFAIL` | | |
 //! | login (embedded identity only) | `LOGIN#<uid>` | `LOGIN` | | |
+//! | hosted-UI identity link | `IDP#<sub>` | `IDP` | | |
 
 pub mod accounts;
 pub mod claims;
@@ -22,3 +23,23 @@ pub mod users;
 
 pub use accounts::Account;
 pub use users::User;
+
+use crate::error::Result;
+use crate::ports::{Item, Key, Table};
+
+/// Reads items that don't depend on each other in one consistent round trip
+/// (`BatchGetItem` on DynamoDB): each key's item, or `None`, in key order.
+pub async fn get_many<const N: usize>(
+    table: &dyn Table,
+    keys: [Key; N],
+) -> Result<[Option<Item>; N]> {
+    let mut found = table.batch_get(&keys).await?;
+    Ok(std::array::from_fn(|i| {
+        let key = &keys[i];
+        let at = found.iter().position(|item| {
+            item.get("pk").and_then(|v| v.as_str()) == Some(key.pk.as_str())
+                && item.get("sk").and_then(|v| v.as_str()) == Some(key.sk.as_str())
+        })?;
+        Some(found.swap_remove(at))
+    }))
+}

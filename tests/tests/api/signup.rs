@@ -118,6 +118,28 @@ async fn an_expired_token_says_so() {
 }
 
 #[tokio::test]
+async fn a_token_stored_before_it_named_its_email_still_works() {
+    let app = TestApp::new().await;
+    let (_, token) = invited(&app, "ann@example.com").await;
+    let hash = roster_core::crypto::sha256_hex(token.as_bytes());
+    let op = Op::update(Key::new(format!("TOKEN#{hash}"), "TOKEN")).remove("email");
+    app.roster.table.transact(vec![op], "legacy").await.unwrap();
+    let info = app
+        .call("user/signupInfo", None, json!({"token": token}))
+        .await
+        .ok();
+    assert_eq!(info["email"], "ann@example.com");
+    app.call(
+        "user/signup",
+        None,
+        json!({"token": token, "password": PASSWORD}),
+    )
+    .await
+    .ok();
+    app.login("ann@example.com", PASSWORD).await.ok();
+}
+
+#[tokio::test]
 async fn an_unknown_or_altered_token_is_invalid() {
     let app = TestApp::new().await;
     let (_, token) = invited(&app, "ann@example.com").await;

@@ -7,7 +7,7 @@ use super::keys;
 use crate::domain::AccountId;
 use crate::error::{Error, Result};
 use crate::plans;
-use crate::ports::{Cond, Op, Table};
+use crate::ports::{Cond, Item, Op, Table};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -42,8 +42,13 @@ pub async fn get(table: &dyn Table, aid: AccountId) -> Result<Option<Account>> {
 
 /// The account of a user that exists: its absence is a broken invariant.
 pub async fn require(table: &dyn Table, aid: AccountId) -> Result<Account> {
-    get(table, aid)
-        .await?
+    required(aid, table.get(&keys::account(aid), true).await?)
+}
+
+/// [`require`] on an item read in a batch.
+pub fn required(aid: AccountId, item: Option<Item>) -> Result<Account> {
+    item.map(from_item)
+        .transpose()?
         .ok_or_else(|| Error::Internal(format!("account {aid} is missing")))
 }
 

@@ -9,7 +9,7 @@ use super::keys;
 use crate::crypto::sha256_hex;
 use crate::domain::Email;
 use crate::error::Result;
-use crate::ports::{Key, Op, Table};
+use crate::ports::{Item, Key, Op, Table};
 
 /// Failures allowed within [`WINDOW_MS`] before logins are refused.
 pub const MAX_FAILURES: i64 = 5;
@@ -31,7 +31,12 @@ pub fn key(email: &Email) -> Key {
 
 /// The failures in the current window, if any.
 pub async fn current(table: &dyn Table, email: &Email, now: i64) -> Result<Option<Failures>> {
-    let Some(item) = table.get(&key(email), true).await? else {
+    current_in(table.get(&key(email), true).await?, now)
+}
+
+/// [`current`] from the item read in a batch.
+pub fn current_in(item: Option<Item>, now: i64) -> Result<Option<Failures>> {
+    let Some(item) = item else {
         return Ok(None);
     };
     let f: Failures = from_item(item)?;

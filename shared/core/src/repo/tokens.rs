@@ -9,7 +9,7 @@ use super::codec::{from_item, to_item};
 use super::keys;
 use crate::clock::now_ms;
 use crate::crypto::{new_token, sha256_hex};
-use crate::domain::{AccountId, UserId};
+use crate::domain::{AccountId, Email, UserId};
 use crate::error::{Error, Result};
 use crate::ports::{Cond, Op, Table};
 
@@ -23,6 +23,10 @@ pub struct TokenRecord {
     pub kind: String,
     pub user_id: UserId,
     pub account_id: AccountId,
+    /// The invited e-mail, so signup reads its claim with the user in one
+    /// batch. (Absent on tokens made before it was stored.)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
     /// ms.
     pub expires: i64,
     /// s, DynamoDB TTL.
@@ -37,7 +41,7 @@ pub struct NewToken {
 }
 
 impl NewToken {
-    pub fn invite(uid: UserId, aid: AccountId) -> Result<NewToken> {
+    pub fn invite(uid: UserId, aid: AccountId, email: &Email) -> Result<NewToken> {
         let secret = new_token()?;
         let expires = now_ms() + INVITE_TTL_MS;
         Ok(NewToken {
@@ -47,6 +51,7 @@ impl NewToken {
                 kind: "invite".into(),
                 user_id: uid,
                 account_id: aid,
+                email: Some(email.to_string()),
                 expires,
                 ttl: expires / 1000 + CLEANUP_AFTER_SECS,
             },

@@ -111,6 +111,23 @@ fn stored_email<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<E
     String::deserialize(d).map(Email::from_stored)
 }
 
+/// A user and its account in one consistent read; `None` if the user is gone.
+pub async fn get_with_account(
+    table: &dyn Table,
+    aid: AccountId,
+    uid: UserId,
+) -> Result<Option<(User, super::Account)>> {
+    let [user, account] =
+        super::get_many(table, [keys::user(aid, uid), keys::account(aid)]).await?;
+    match user {
+        None => Ok(None),
+        Some(item) => Ok(Some((
+            User::from_item(item)?,
+            super::accounts::required(aid, account)?,
+        ))),
+    }
+}
+
 /// One consistent read of a user.
 pub async fn get(table: &dyn Table, aid: AccountId, uid: UserId) -> Result<Option<User>> {
     match table.get(&keys::user(aid, uid), true).await? {

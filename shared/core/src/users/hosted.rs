@@ -54,13 +54,13 @@ impl Roster {
                 let link = claims::get_link(table, &identity.subject)
                     .await?
                     .ok_or(Error::Unauthenticated(NOT_LINKED))?;
-                let user = users::get(table, link.account_id, link.user_id)
+                let (user, account) = users::get_with_account(table, link.account_id, link.user_id)
                     .await?
                     .ok_or(Error::Unauthenticated(NOT_LINKED))?;
                 if user.state == UserState::Disabled {
                     return Err(Error::Forbidden("this user is disabled"));
                 }
-                self.start_session(user, None).await
+                self.start_session(user, account, None).await
             }
             HostedLogin::Register { account_name } => {
                 if !self.settings.open_registration {
@@ -77,22 +77,22 @@ impl Roster {
                     None => AccountName::parse(&default_account_name(&email))?,
                 };
                 let login = NewLogin::Hosted(&identity.subject);
-                let (user, _) = self
+                let (user, account) = self
                     .open_account(&name, plans::DEFAULT_PLAN, &email, login, None)
                     .await?;
-                self.start_session(user, None).await
+                self.start_session(user, account, None).await
             }
             HostedLogin::Invite { token, first, last } => {
-                let (user, found) = self.pending_for(&token).await?;
+                let pending = self.pending_for(&token).await?;
                 let email = Email::parse(&identity.email)?;
-                if email != user.email {
+                if email != pending.user.email {
                     return Err(Error::Forbidden(
                         "this invite is for another e-mail address than the identity's",
                     ));
                 }
                 let login = NewLogin::Hosted(&identity.subject);
-                let (user, _) = self.activate(user, found, first, last, login).await?;
-                self.start_session(user, None).await
+                let (user, account) = self.activate(pending, first, last, login).await?;
+                self.start_session(user, account, None).await
             }
         }
     }

@@ -5,9 +5,10 @@ use crate::domain::{Email, Name, Role, UserId, UserState};
 use crate::error::{Error, Result};
 use crate::policy;
 use crate::ports::Mail;
-use crate::repo::claims;
+use crate::repo::claims::{self, EmailClaim};
+use crate::repo::codec::from_item;
 use crate::repo::tokens::{self, NewToken};
-use crate::repo::{accounts, User};
+use crate::repo::{accounts, get_many, keys, Account, User};
 use crate::Roster;
 
 use super::{Caller, UserRef};
@@ -26,16 +27,23 @@ impl Roster {
         policy::require_admin(&caller.user)?;
         policy::require_grantable(&caller.user, role)?;
         let aid = caller.user.account_id;
+        // The e-mail's claim and the account (its name for the mail) in one read.
+        let [claim, account] = get_many(
+            self.table.as_ref(),
+            [keys::email_claim(&email), keys::account(aid)],
+        )
+        .await?;
         // A member of this account already has it. (A user of *another*
         // account is not mentioned: the invitee learns that at signup.)
-        if let Some(claim) = claims::get(self.table.as_ref(), &email).await? {
+        if let Some(claim) = claim.map(from_item::<EmailClaim>).transpose()? {
             if claim.account_id == aid {
                 return Err(already_member());
             }
         }
+        let account = accounts::required(aid, account)?;
         let now = now_ms();
         let uid = UserId::new();
-        let token = NewToken::invite(uid, aid)?;
+        let token = NewToken::invite(uid, aid, &email)?;
         let user = User {
             id: uid,
             account_id: aid,
@@ -69,16 +77,16 @@ impl Roster {
         })
         .await?;
         let url = self.invite_url(&token.secret);
-        self.send_invite(caller, &user, &url).await?;
+        self.send_invite(caller, &user, &url, &account).await?;
         Ok((user, url))
     }
 
     /// A new invite link for a pending user; the old one stops working.
     pub async fn resend_invite(&self, caller: &Caller, target: UserRef) -> Result<(User, String)> {
         policy::require_admin(&caller.user)?;
-        let user = self.find_user(caller, &target).await?;
+        let (user, account) = self.find_user_and_account(caller, &target).await?;
         let (user, url) = self.rotate_invite(user).await?;
-        self.send_invite(caller, &user, &url).await?;
+        self.send_invite(caller, &user, &url, &account).await?;
         Ok((user, url))
     }
 
@@ -87,7 +95,7 @@ impl Roster {
         if user.state != UserState::Pending {
             return Err(Error::conflict("id", "this user has already signed up"));
         }
-        let token = NewToken::invite(user.id, user.account_id)?;
+        let token = NewToken::invite(user.id, user.account_id, &user.email)?;
         let old = user.invite_hash.replace(token.hash.clone());
         let mut ops = vec![user.replace_op(now_ms())?, token.insert_op()?];
         ops.extend(old.map(|h| tokens::discard_op(&h)));
@@ -96,8 +104,13 @@ impl Roster {
         Ok((user, url))
     }
 
-    async fn send_invite(&self, caller: &Caller, user: &User, url: &str) -> Result<()> {
-        let account = accounts::require(self.table.as_ref(), user.account_id).await?;
+    async fn send_invite(
+        &self,
+        caller: &Caller,
+        user: &User,
+        url: &str,
+        account: &Account,
+    ) -> Result<()> {
         let inviter = display_name(&caller.user);
         let expires = rfc3339(now_ms() + tokens::INVITE_TTL_MS);
         let subject = format!("{inviter} invited you to {}", account.name);

@@ -8,8 +8,9 @@ use crate::plans;
 use crate::ports::Op;
 use crate::ports::PasswordCheck;
 use crate::repo::claims::{self, EmailClaim};
+use crate::repo::codec::from_item;
 use crate::repo::sessions::{self, Session, REFRESH_TTL_MS};
-use crate::repo::{accounts, keys, login_failures, Account, User};
+use crate::repo::{get_many, keys, login_failures, users, Account, User};
 use crate::Roster;
 
 use super::Caller;
@@ -44,14 +45,20 @@ impl Roster {
         let email = Email::parse(email)?;
         let now = now_ms();
         let table = self.table.as_ref();
-        let failures = login_failures::current(table, &email, now).await?;
+        // The failure count and the e-mail's claim in one read.
+        let [failures, claim] = get_many(
+            table,
+            [login_failures::key(&email), keys::email_claim(&email)],
+        )
+        .await?;
+        let failures = login_failures::current_in(failures, now)?;
         if failures
             .as_ref()
             .is_some_and(|f| f.count >= login_failures::MAX_FAILURES)
         {
             return Err(Error::RateLimited);
         }
-        let claim = claims::get(table, &email).await?;
+        let claim = claim.map(from_item::<EmailClaim>).transpose()?;
         let login = claim.as_ref().map(|c| c.user_id.to_string());
         match self
             .identity
@@ -69,14 +76,15 @@ impl Roster {
                     // The identity knows a login roster does not: treat as refused.
                     return Err(Error::Unauthenticated(WRONG_CREDENTIALS));
                 };
-                let user = crate::repo::users::get(table, claim.account_id, claim.user_id)
-                    .await?
-                    .ok_or(Error::Unauthenticated(WRONG_CREDENTIALS))?;
+                let (user, account) =
+                    users::get_with_account(table, claim.account_id, claim.user_id)
+                        .await?
+                        .ok_or(Error::Unauthenticated(WRONG_CREDENTIALS))?;
                 if user.state == UserState::Disabled {
                     return Err(Error::Forbidden("this user is disabled"));
                 }
                 let clear = failures.map(|_| login_failures::clear_op(&email));
-                let tokens = self.start_session(user, clear).await?;
+                let tokens = self.start_session(user, account, clear).await?;
                 Ok(LoginOutcome::Tokens(Box::new(tokens)))
             }
         }
@@ -96,10 +104,10 @@ impl Roster {
         let name = AccountName::parse(account_name)?;
         let email = Email::parse(email)?;
         let password = Password::parse(password, &email)?;
-        let (user, _) = self
+        let (user, account) = self
             .create_account(&name, plans::DEFAULT_PLAN, &email, &password, None)
             .await?;
-        self.start_session(user, None).await
+        self.start_session(user, account, None).await
     }
 
     /// Creates an account and its owner (first run of the server, and open
@@ -187,9 +195,14 @@ impl Roster {
         Ok((user, account))
     }
 
-    /// Issues a session for a user whose credentials were just checked.
-    pub(crate) async fn start_session(&self, mut user: User, extra: Option<Op>) -> Result<Tokens> {
-        let account = accounts::require(self.table.as_ref(), user.account_id).await?;
+    /// Issues a session for a user whose credentials were just checked
+    /// (`account` is its account, to return).
+    pub(crate) async fn start_session(
+        &self,
+        mut user: User,
+        account: Account,
+        extra: Option<Op>,
+    ) -> Result<Tokens> {
         let now = now_ms();
         let sid = SessionId::new();
         let refresh = sessions::new_refresh(sid)?;
@@ -238,7 +251,7 @@ impl Roster {
         if session.expires < now {
             return Err(refused());
         }
-        let user = crate::repo::users::get(table, session.account_id, session.user_id)
+        let (user, account) = users::get_with_account(table, session.account_id, session.user_id)
             .await?
             .ok_or_else(refused)?;
         if user.state != UserState::Active
@@ -246,7 +259,6 @@ impl Roster {
         {
             return Err(refused());
         }
-        let account = accounts::require(table, user.account_id).await?;
         let next = sessions::new_refresh(sid)?;
         let rotate = session.rotate_op(&next.hash, now + REFRESH_TTL_MS);
         // A lost race means another refresh spent this token first.

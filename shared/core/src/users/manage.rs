@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 use crate::policy::{self, Managing};
 use crate::repo::claims;
 use crate::repo::tokens;
-use crate::repo::{accounts, users, User};
+use crate::repo::{accounts, users, Account, User};
 use crate::Roster;
 
 use super::Caller;
@@ -59,6 +59,26 @@ impl Roster {
         users::get(table, aid, uid)
             .await?
             .ok_or(Error::NotFound(NOT_FOUND))
+    }
+
+    /// [`Roster::find_user`], and the caller's account, read in one batch
+    /// when the target is named by id.
+    pub(crate) async fn find_user_and_account(
+        &self,
+        caller: &Caller,
+        target: &UserRef,
+    ) -> Result<(User, Account)> {
+        let aid = caller.user.account_id;
+        let table = self.table.as_ref();
+        match target {
+            UserRef::Id(uid) if *uid != caller.user.id => users::get_with_account(table, aid, *uid)
+                .await?
+                .ok_or(Error::NotFound(NOT_FOUND)),
+            _ => {
+                let user = self.find_user(caller, target).await?;
+                Ok((user, accounts::require(table, aid).await?))
+            }
+        }
     }
 
     pub async fn get_user(&self, caller: &Caller, target: UserRef) -> Result<User> {

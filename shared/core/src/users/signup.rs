@@ -1,11 +1,11 @@
 //! Finishing an invite: reading it (never spends it) and signing up (spends it once).
 
 use crate::clock::now_ms;
-use crate::domain::{Name, Password, UserState};
+use crate::domain::{Email, Name, Password, UserState};
 use crate::error::{Error, Result};
 use crate::repo::claims::{self, EmailClaim};
-use crate::repo::tokens;
-use crate::repo::{accounts, users, Account, User};
+use crate::repo::tokens::{self, FoundToken};
+use crate::repo::{accounts, get_many, keys, users, Account, User};
 use crate::Roster;
 
 use super::login::NewLogin;
@@ -17,17 +17,26 @@ pub struct SignupInfo {
     pub expires: i64,
 }
 
+/// A pending user found by its current invite token, with what signing up
+/// needs to know, read together.
+pub(crate) struct Pending {
+    pub user: User,
+    pub found: FoundToken,
+    pub account: Account,
+    /// Whether some user (in any account) already holds the e-mail.
+    pub email_taken: bool,
+}
+
 const USED: &str = "the invite link is invalid or was already used";
 
 impl Roster {
     /// Reads an invite without spending it: mail scanners open links too.
     pub async fn signup_info(&self, token: &str) -> Result<SignupInfo> {
-        let (user, found) = self.pending_for(token).await?;
-        let account = accounts::require(self.table.as_ref(), user.account_id).await?;
+        let pending = self.pending_for(token).await?;
         Ok(SignupInfo {
-            user,
-            account,
-            expires: found.record.expires,
+            user: pending.user,
+            account: pending.account,
+            expires: pending.found.record.expires,
         })
     }
 
@@ -40,23 +49,27 @@ impl Roster {
         last: Option<Name>,
         password: &str,
     ) -> Result<(User, Account)> {
-        let (user, found) = self.pending_for(token).await?;
-        let password = Password::parse(password, &user.email)?;
-        self.activate(user, found, first, last, NewLogin::Password(&password))
+        let pending = self.pending_for(token).await?;
+        let password = Password::parse(password, &pending.user.email)?;
+        self.activate(pending, first, last, NewLogin::Password(&password))
             .await
     }
 
     /// Turns a pending user active with its login, all or nothing.
     pub(crate) async fn activate(
         &self,
-        mut user: User,
-        found: tokens::FoundToken,
+        pending: Pending,
         first: Option<Name>,
         last: Option<Name>,
         login: NewLogin<'_>,
     ) -> Result<(User, Account)> {
-        let table = self.table.as_ref();
-        if claims::get(table, &user.email).await?.is_some() {
+        let Pending {
+            mut user,
+            found,
+            account,
+            email_taken: taken,
+        } = pending;
+        if taken {
             return Err(email_taken());
         }
         match login {
@@ -97,21 +110,56 @@ impl Roster {
             _ => None,
         })
         .await?;
-        let account = accounts::require(table, user.account_id).await?;
         Ok((user, account))
     }
 
-    /// The pending user an invite token names, if the token is its current one.
-    pub(crate) async fn pending_for(&self, token: &str) -> Result<(User, tokens::FoundToken)> {
+    /// The pending user an invite token names, if the token is its current
+    /// one: the token, then the user, its account and its e-mail's claim in
+    /// one batch (the token names the e-mail).
+    pub(crate) async fn pending_for(&self, token: &str) -> Result<Pending> {
         let table = self.table.as_ref();
         let found = tokens::find_invite(table, token).await?;
-        let user = users::get(table, found.record.account_id, found.record.user_id)
-            .await?
-            .ok_or(Error::TokenInvalid(USED))?;
+        let (aid, uid) = (found.record.account_id, found.record.user_id);
+        let (user, account, email_taken) = match found.record.email.as_deref() {
+            Some(email) => {
+                let email = Email::from_stored(email.to_string());
+                let [user, account, claim] = get_many(
+                    table,
+                    [
+                        keys::user(aid, uid),
+                        keys::account(aid),
+                        keys::email_claim(&email),
+                    ],
+                )
+                .await?;
+                let user = user
+                    .map(User::from_item)
+                    .transpose()?
+                    .ok_or(Error::TokenInvalid(USED))?;
+                // A corrected e-mail voids the link; this is that link.
+                if user.email != email {
+                    return Err(Error::TokenInvalid(USED));
+                }
+                (user, accounts::required(aid, account)?, claim.is_some())
+            }
+            // A token stored before it named its e-mail.
+            None => {
+                let (user, account) = users::get_with_account(table, aid, uid)
+                    .await?
+                    .ok_or(Error::TokenInvalid(USED))?;
+                let taken = claims::get(table, &user.email).await?.is_some();
+                (user, account, taken)
+            }
+        };
         if user.state != UserState::Pending || user.invite_hash.as_deref() != Some(&found.hash) {
             return Err(Error::TokenInvalid(USED));
         }
-        Ok((user, found))
+        Ok(Pending {
+            user,
+            found,
+            account,
+            email_taken,
+        })
     }
 }
 
@@ -131,7 +179,7 @@ impl Roster {
         last: Option<Name>,
         password: &str,
     ) -> Result<super::Tokens> {
-        let (user, _) = self.signup(token, first, last, password).await?;
-        self.start_session(user, None).await
+        let (user, account) = self.signup(token, first, last, password).await?;
+        self.start_session(user, account, None).await
     }
 }
