@@ -139,6 +139,26 @@ impl Server {
         }
     }
 
+    /// AWS backend: an id token of this server's user pool (which
+    /// `--provision` found or made by the table's name) for the pool user
+    /// `username` with a verified `email`. `None` on the embedded backend,
+    /// which has no pool.
+    pub fn hosted_token(&self, username: &str, email: &str) -> Option<String> {
+        if Backend::current() != Backend::Aws {
+            return None;
+        }
+        let table = std::fs::read_to_string(self.data_dir.join("test-table")).unwrap();
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        Some(runtime.block_on(async {
+            let sdk = roster_aws::sdk_config().await;
+            let cognito = aws_sdk_cognitoidentityprovider::Client::new(&sdk);
+            let (pool, client) = roster_aws::provision::user_pool(&cognito, &table)
+                .await
+                .unwrap();
+            crate::aws::pool_id_token(&pool, &client, username, email, true).await
+        }))
+    }
+
     /// The invite link in the newest mail to `email`: from the outbox, or
     /// from what the emulator's SES was asked to send.
     pub fn invite_link(&self, email: &str) -> Option<String> {

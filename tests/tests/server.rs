@@ -207,3 +207,32 @@ fn a_weak_owner_password_stops_the_server_with_a_message() {
         String::from_utf8_lossy(&out.stderr).to_string() + &String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("password"), "{text}");
 }
+
+#[test]
+fn an_invitee_signs_up_through_the_hosted_ui() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = Server::start(dir.path(), &owner_flags());
+    let boss = token(&login(&s, OWNER, PW));
+    let (st, invited) = s.post(
+        "user/invite",
+        Some(&boss),
+        &json!({"email": "ann@example.com", "role": "user"}),
+    );
+    assert_eq!(st, 200, "{invited}");
+    let invite = token_of(invited["inviteUrl"].as_str().unwrap());
+    let Some(id_token) = s.hosted_token("ann", "ann@example.com") else {
+        // Embedded: no user pool, so no hosted-UI token is accepted.
+        let (st, v) = s.post("user/login", Some("a.b.c"), &json!({"invite": invite}));
+        assert_eq!(st, 401, "{v}");
+        return;
+    };
+    // The server checks the pool's token against the JWKS it found by itself
+    // (the emulator's, next to AWS_ENDPOINT_URL) and links the identity.
+    let (st, v) = s.post("user/login", Some(&id_token), &json!({"invite": invite}));
+    assert_eq!(st, 200, "{v}");
+    assert_eq!(v["user"]["id"], invited["id"]);
+    assert_eq!(v["user"]["state"], "active");
+    let (st, again) = s.post("user/login", Some(&id_token), &json!({}));
+    assert_eq!(st, 200, "{again}");
+    assert_eq!(again["user"]["id"], invited["id"]);
+}
