@@ -7,4 +7,5 @@ pub mod aws;
 pub mod conformance;
 pub mod faults;
 pub mod hosted;
+pub mod infra;
 pub mod server;

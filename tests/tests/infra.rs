@@ -4,34 +4,8 @@
 
 use std::collections::BTreeSet;
 
-use roster_api::{Function, OPERATIONS};
-
-fn template() -> String {
-    std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../infra/template.yaml"
-    ))
-    .unwrap()
-}
-
-fn resource_name(function: Function) -> String {
-    let name = function.name();
-    format!("{}{}Function", name[..1].to_uppercase(), &name[1..])
-}
-
-/// The lines of one top-level resource (two-space indent) of the template.
-fn resource(text: &str, name: &str) -> String {
-    let header = format!("  {name}:");
-    let is_top = |l: &str| {
-        (l.starts_with("  ") && !l.starts_with("   ")) || (!l.is_empty() && !l.starts_with(' '))
-    };
-    text.lines()
-        .skip_while(|l| *l != header)
-        .skip(1)
-        .take_while(|l| !is_top(l))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
+use roster_api::OPERATIONS;
+use roster_tests::infra::{resource, resource_name, template};
 
 /// `(resource, path)` of every route in the template.
 fn routes(text: &str) -> BTreeSet<(String, String)> {

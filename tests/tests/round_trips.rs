@@ -7,6 +7,7 @@
 
 use roster_aws::CallLog;
 use roster_tests::app::{token_of, Backend, Options, TestApp, PASSWORD};
+use roster_tests::infra::{resource, resource_name, template};
 use serde_json::json;
 
 /// `(operation, calls)`, in the README's order.
@@ -144,7 +145,7 @@ async fn every_operation_stays_within_its_aws_call_budget() {
     let ann_invite = app.invite("ann@example.com", "user").await;
     let bob = app.member("bob@example.com", "user").await;
     let owner = &app.owner;
-    let mut seen = Vec::new();
+    let mut seen: Vec<(String, Vec<String>)> = Vec::new();
     let mut check = |op: &str, calls: Vec<String>| {
         let want = budget(op);
         assert!(
@@ -161,7 +162,7 @@ async fn every_operation_stays_within_its_aws_call_budget() {
             got, listed,
             "{op}: update its budget here and in the README"
         );
-        seen.push(op.to_string());
+        seen.push((op.to_string(), calls));
     };
 
     calls.take();
@@ -258,10 +259,50 @@ async fn every_operation_stays_within_its_aws_call_budget() {
     // Every operation of the table is measured.
     for op in roster_api::OPERATIONS {
         assert!(
-            seen.iter().any(|s| s == op.path),
+            seen.iter().any(|(s, _)| s == op.path),
             "{} not measured",
             op.path
         );
     }
     let _ = token_of;
+
+    // And its function's IAM policy in the SAM template allows every call it
+    // made: a deployed function must not meet AccessDenied.
+    let text = template();
+    for (op, calls) in &seen {
+        let path = op.split(' ').next().unwrap_or(op);
+        let function = roster_api::OPERATIONS
+            .iter()
+            .find(|o| o.path == path)
+            .unwrap()
+            .function;
+        let policy = resource(&text, &resource_name(function));
+        for call in calls {
+            for action in iam_actions(call) {
+                assert!(
+                    policy.contains(&action),
+                    "{op} calls {call}, but {} lacks {action}",
+                    resource_name(function)
+                );
+            }
+        }
+    }
+}
+
+/// The IAM actions an SDK call needs. A transaction needs the actions of
+/// the writes it may hold.
+fn iam_actions(call: &str) -> Vec<String> {
+    let (service, operation) = call.split_once('.').unwrap();
+    match (service, operation) {
+        ("DynamoDB", "TransactWriteItems") => {
+            ["PutItem", "UpdateItem", "DeleteItem", "ConditionCheckItem"]
+                .iter()
+                .map(|a| format!("dynamodb:{a}"))
+                .collect()
+        }
+        ("DynamoDB", op) => vec![format!("dynamodb:{op}")],
+        ("SESv2", op) => vec![format!("ses:{op}")],
+        ("Cognito Identity Provider", op) => vec![format!("cognito-idp:{op}")],
+        _ => panic!("no IAM mapping for {call}"),
+    }
 }
