@@ -7,7 +7,7 @@ use super::codec::{from_item, to_item};
 use super::keys;
 use crate::domain::{AccountId, Email, UserId};
 use crate::error::Result;
-use crate::ports::{Cond, Op, Table};
+use crate::ports::{Cond, Key, Op, Table};
 
 /// `EMAIL#<email>`: the one user (in any account) who signed up with it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -19,39 +19,48 @@ pub struct EmailClaim {
 
 /// Reads the claim consistently (never `gs1`, which lags on AWS).
 pub async fn get(table: &dyn Table, email: &Email) -> Result<Option<EmailClaim>> {
-    match table.get(&keys::email_claim(email), true).await? {
-        Some(item) => Ok(Some(from_item(item)?)),
-        None => Ok(None),
-    }
+    read(table, &keys::email_claim(email)).await
 }
 
 /// Takes the claim; fails if anyone holds it.
 pub fn claim_op(email: &Email, claim: &EmailClaim) -> Result<Op> {
-    Ok(Op::put(to_item(&keys::email_claim(email), claim)?).when(Cond::NotExists))
+    take_op(keys::email_claim(email), claim)
 }
 
 /// Gives the claim up, only if `uid` holds it.
 pub fn release_op(email: &Email, uid: UserId) -> Op {
-    Op::delete(keys::email_claim(email)).when(Cond::Eq("userId".into(), uid.to_string().into()))
+    give_up_op(keys::email_claim(email), uid)
 }
 
 /// `IDP#<sub>`: the one user a hosted-UI identity is linked to. Same shape as
 /// the e-mail claim.
 pub async fn get_link(table: &dyn Table, subject: &str) -> Result<Option<EmailClaim>> {
-    match table.get(&keys::identity_link(subject), true).await? {
+    read(table, &keys::identity_link(subject)).await
+}
+
+/// Links an identity; fails if it is linked already.
+pub fn link_op(subject: &str, claim: &EmailClaim) -> Result<Op> {
+    take_op(keys::identity_link(subject), claim)
+}
+
+/// Unlinks an identity, only from `uid`.
+pub fn unlink_op(subject: &str, uid: UserId) -> Op {
+    give_up_op(keys::identity_link(subject), uid)
+}
+
+async fn read(table: &dyn Table, key: &Key) -> Result<Option<EmailClaim>> {
+    match table.get(key, true).await? {
         Some(item) => Ok(Some(from_item(item)?)),
         None => Ok(None),
     }
 }
 
-/// Links an identity; fails if it is linked already.
-pub fn link_op(subject: &str, claim: &EmailClaim) -> Result<Op> {
-    Ok(Op::put(to_item(&keys::identity_link(subject), claim)?).when(Cond::NotExists))
+fn take_op(key: Key, claim: &EmailClaim) -> Result<Op> {
+    Ok(Op::put(to_item(&key, claim)?).when(Cond::NotExists))
 }
 
-/// Unlinks an identity, only from `uid`.
-pub fn unlink_op(subject: &str, uid: UserId) -> Op {
-    Op::delete(keys::identity_link(subject)).when(Cond::Eq("userId".into(), uid.to_string().into()))
+fn give_up_op(key: Key, uid: UserId) -> Op {
+    Op::delete(key).when(Cond::Eq("userId".into(), uid.to_string().into()))
 }
 
 /// `ACCT#<aid>` / `INVITED#<email>`: a pending invite, unique per account.
