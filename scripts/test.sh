@@ -19,8 +19,14 @@ VENV=target/aws-venv
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
 
+# One package selection and one feature set for every cargo call below, so
+# cargo resolves features once and compiles the dependency graph once: the
+# second test phase only runs tests. (roster-server's AWS backend is built in
+# for the server suite on the emulator.)
+CARGO_SET=(--workspace --locked --features roster-server/aws)
+
 echo "== cargo clippy"
-cargo clippy --workspace --all-targets --locked -- -D warnings
+cargo clippy "${CARGO_SET[@]}" --all-targets -- -D warnings
 
 echo "== AWS emulator (moto $MOTO_VERSION)"
 if ! "$VENV/bin/python" -c "import moto, cfnlint" 2>/dev/null; then
@@ -49,9 +55,9 @@ echo "== cfn-lint infra/template.yaml"
 cfn-lint infra/template.yaml
 
 echo "== cargo test (embedded backend; DynamoDB conformance on the emulator)"
-cargo test --workspace --locked
+cargo test "${CARGO_SET[@]}"
 
 echo "== cargo test (AWS backend on the emulator)"
-ROSTER_TEST_BACKEND=aws cargo test --locked -p roster-tests --test api --test server
+ROSTER_TEST_BACKEND=aws cargo test "${CARGO_SET[@]}" --test api --test server
 
 echo "== the emulator saw: $(grep -cE '"POST / HTTP' target/moto.log) AWS calls"

@@ -10,6 +10,7 @@ use axum::http::{Request, StatusCode};
 use axum::Router;
 use http_body_util::BodyExt;
 use roster_core::auth::HostedUi;
+use roster_core::clock::{Clock, SystemClock};
 use roster_core::{Roster, Settings};
 
 use crate::hosted;
@@ -104,6 +105,8 @@ pub struct Options {
     pub backend: Option<Backend>,
     /// AWS backend: log every AWS call here.
     pub calls: Option<roster_aws::CallLog>,
+    /// Embedded backend: the clock TOTP codes are checked at.
+    pub clock: Option<Arc<dyn Clock>>,
 }
 
 impl Default for Options {
@@ -113,6 +116,7 @@ impl Default for Options {
             open_registration: false,
             backend: None,
             calls: None,
+            clock: None,
         }
     }
 }
@@ -126,14 +130,20 @@ impl TestApp {
         let dir = tempfile::tempdir().unwrap();
         let data_dir = dir.path().to_path_buf();
         let settings = Settings {
-            public_url: "http://roster.test".into(),
             open_registration: options.open_registration,
+            ..Settings::new("http://roster.test")
         };
         let backend = options.backend.unwrap_or_else(Backend::current);
         let (roster, mail_from, pool) = match backend {
             Backend::Embedded => {
-                let mut roster =
-                    roster_embedded::open(&data_dir, settings, crate::aws::MAIL_FROM).unwrap();
+                let clock = options.clock.unwrap_or_else(|| Arc::new(SystemClock));
+                let mut roster = roster_embedded::open_with_clock(
+                    &data_dir,
+                    settings,
+                    crate::aws::MAIL_FROM,
+                    clock,
+                )
+                .unwrap();
                 // No user pool here: the test key plays its part.
                 roster.hosted_ui = Some(Arc::new(HostedUi::new(
                     hosted::ISSUER,
@@ -298,12 +308,29 @@ impl TestApp {
     /// The invite token of the newest message to `email`, from the outbox or
     /// from what the emulator's SES was asked to send.
     pub fn invite_token_from_mail(&self, email: &str) -> Option<String> {
+        self.link_from_mail(email, "/signup?token=")
+            .map(|l| token_of(&l))
+    }
+
+    /// The newest link to `page` (e.g. `/reset?token=`) mailed to `email`.
+    pub fn link_from_mail(&self, email: &str, page: &str) -> Option<String> {
         match self.backend {
-            Backend::Embedded => latest_link(&self.data_dir, email).map(|l| token_of(&l)),
+            Backend::Embedded => latest_link_to(&self.data_dir, email, page),
             Backend::Aws => crate::aws::sent_to(&self.mail_from, email)
-                .last()
-                .and_then(|body| crate::aws::link_in(body))
-                .map(|l| token_of(&l)),
+                .iter()
+                .rev()
+                .find_map(|body| crate::aws::link_to(body, page)),
+        }
+    }
+
+    /// How many messages went to `email` so far.
+    pub fn mails_to(&self, email: &str) -> usize {
+        match self.backend {
+            Backend::Embedded => read_outbox(&self.data_dir)
+                .iter()
+                .filter(|m| m.lines().any(|l| l.starts_with("To:") && l.contains(email)))
+                .count(),
+            Backend::Aws => crate::aws::sent_to(&self.mail_from, email).len(),
         }
     }
 }
@@ -328,18 +355,40 @@ pub fn read_outbox(data_dir: &std::path::Path) -> Vec<String> {
 /// The invite link in the newest outbox message to `email`, read from its
 /// text part as a person would.
 pub fn latest_link(data_dir: &std::path::Path, email: &str) -> Option<String> {
+    latest_link_to(data_dir, email, "/signup?token=")
+}
+
+/// The link holding `page` in the newest outbox message to `email` that has one.
+pub fn latest_link_to(data_dir: &std::path::Path, email: &str, page: &str) -> Option<String> {
     read_outbox(data_dir)
         .into_iter()
         .rev()
-        .find(|m| m.lines().any(|l| l.starts_with("To:") && l.contains(email)))
-        .and_then(|m| {
+        .filter(|m| m.lines().any(|l| l.starts_with("To:") && l.contains(email)))
+        .find_map(|m| {
             let unfolded = m
                 .replace("=\r\n", "")
                 .replace("=\n", "")
                 .replace("=3D", "=");
             unfolded
                 .split_whitespace()
-                .find(|w| w.starts_with("http") && w.contains("/signup?token="))
+                .find(|w| w.starts_with("http") && w.contains(page))
                 .map(|w| w.trim_end_matches(['"', '>', '<']).to_string())
         })
+}
+
+/// A second account on the app's store, with its owner logged in.
+pub async fn other_account(app: &TestApp) -> Member {
+    use roster_core::domain::{AccountName, Email, Password};
+    let email = Email::parse("boss@other.com").unwrap();
+    app.roster
+        .create_account(
+            &AccountName::parse("Other").unwrap(),
+            "team",
+            &email,
+            &Password::parse(PASSWORD, &email).unwrap(),
+            roster_core::Tx::new(),
+        )
+        .await
+        .unwrap();
+    app.logged_in("boss@other.com", PASSWORD).await
 }

@@ -198,10 +198,16 @@ pub fn sent_to(from: &str, email: &str) -> Vec<String> {
 
 /// The invite link in a message body.
 pub fn link_in(body: &str) -> Option<String> {
-    let start = body.find("http")?;
-    let link: String = body[start..]
-        .chars()
-        .take_while(|c| !matches!(c, '"' | '<' | '>' | '\'' | ' ' | '\n'))
-        .collect();
-    link.contains("/signup?token=").then_some(link)
+    link_to(body, "/signup?token=")
+}
+
+/// The first link holding `page` in a message body.
+pub fn link_to(body: &str, page: &str) -> Option<String> {
+    body.match_indices("http").find_map(|(start, _)| {
+        let link: String = body[start..]
+            .chars()
+            .take_while(|c| !matches!(c, '"' | '<' | '>' | '\'' | ' ' | '\n'))
+            .collect();
+        link.contains(page).then_some(link)
+    })
 }

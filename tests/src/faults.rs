@@ -16,6 +16,8 @@ pub struct FaultyTable {
     conflicts: AtomicUsize,
     writes: AtomicUsize,
     reads: Mutex<Option<fn() -> TableError>>,
+    /// Writes that land just before the next transaction touching their key.
+    interleaved: Mutex<Vec<(Key, Vec<Op>)>>,
 }
 
 impl FaultyTable {
@@ -26,7 +28,15 @@ impl FaultyTable {
             conflicts: AtomicUsize::new(0),
             writes: AtomicUsize::new(0),
             reads: Mutex::new(None),
+            interleaved: Mutex::new(Vec::new()),
         })
+    }
+
+    /// Right before the next transaction that touches `key`, `ops` are
+    /// written (as by another request that got there first): pins an
+    /// interleaving a real race only sometimes produces.
+    pub fn interleave_before_write_to(&self, key: Key, ops: Vec<Op>) {
+        self.interleaved.lock().unwrap().push((key, ops));
     }
 
     /// The next transaction fails with `e` (and writes nothing).
@@ -77,6 +87,19 @@ impl Table for FaultyTable {
 
     async fn transact(&self, ops: Vec<Op>, token: &str) -> Result<(), TableError> {
         self.writes.fetch_add(1, Ordering::SeqCst);
+        let before = {
+            let mut hooks = self.interleaved.lock().unwrap();
+            let hit = hooks
+                .iter()
+                .position(|(key, _)| ops.iter().any(|op| op.key().as_ref() == Some(key)));
+            hit.map(|at| hooks.remove(at).1)
+        };
+        if let Some(first) = before {
+            self.inner
+                .transact(first, &format!("{token}-interleaved"))
+                .await
+                .expect("the interleaved write");
+        }
         let conflict = self
             .conflicts
             .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))

@@ -7,5 +7,8 @@ pub mod aws;
 pub mod conformance;
 pub mod faults;
 pub mod hosted;
+pub mod identity;
 pub mod infra;
+pub mod mfa;
 pub mod server;
+pub mod totp;

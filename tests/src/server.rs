@@ -1,47 +1,17 @@
 //! The real `roster-server` binary, started on a free loopback port and
 //! driven over HTTP, as a user would.
+//!
+//! Its tests live in `functions/server/tests/`, so cargo builds the binary
+//! itself, with the features of the test run (`CARGO_BIN_EXE_roster-server`),
+//! and hands its path to [`Server::start`].
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
 use crate::app::Backend;
-
-/// Builds `roster-server` once per test process (a no-op when it is fresh;
-/// with the `aws` feature on the AWS backend)
-/// and returns its path, next to this test binary's `deps` folder.
-pub fn server_bin() -> PathBuf {
-    static BIN: OnceLock<PathBuf> = OnceLock::new();
-    BIN.get_or_init(|| {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let mut args = vec![
-            "build",
-            "--quiet",
-            "-p",
-            "roster-server",
-            "--bin",
-            "roster-server",
-        ];
-        if Backend::current() == Backend::Aws {
-            args.extend(["--features", "aws"]);
-        }
-        let status = Command::new(cargo)
-            .args(args)
-            .status()
-            .expect("cargo build roster-server");
-        assert!(status.success(), "building roster-server failed");
-        let exe = std::env::current_exe().unwrap();
-        // target/<profile>/deps/<test> → target/<profile>/roster-server
-        exe.parent()
-            .and_then(Path::parent)
-            .map(|dir| dir.join("roster-server"))
-            .unwrap()
-    })
-    .clone()
-}
 
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
@@ -95,12 +65,13 @@ fn backend_flags(data_dir: &Path) -> (Vec<String>, String) {
 }
 
 impl Server {
-    /// Starts the server on `data_dir` with extra flags; waits until `/health` answers.
-    pub fn start(data_dir: &Path, args: &[&str]) -> Server {
+    /// Starts the server `bin` on `data_dir` with extra flags; waits until
+    /// `/health` answers.
+    pub fn start(bin: &str, data_dir: &Path, args: &[&str]) -> Server {
         let port = free_port();
         let (flags, mail_from) = backend_flags(data_dir);
         let base = format!("http://127.0.0.1:{port}");
-        let child = Command::new(server_bin())
+        let child = Command::new(bin)
             .arg("--listen")
             .arg(format!("127.0.0.1:{port}"))
             .arg("--data-dir")

@@ -49,8 +49,17 @@ fn the_read_function_holds_no_write_action() {
 }
 
 #[test]
-fn only_the_write_function_sends_mail() {
+fn mail_goes_out_from_write_and_public_only() {
     let text = template();
+    // Invites from write; reset and registration links from public.
     assert!(resource(&text, "WriteFunction").contains("ses:SendEmail"));
-    assert!(!resource(&text, "PublicFunction").contains("ses:"));
+    assert!(resource(&text, "PublicFunction").contains("ses:SendEmail"));
+    assert!(!resource(&text, "ReadFunction").contains("ses:"));
+}
+
+#[test]
+fn only_the_write_function_administers_mfa() {
+    let text = template();
+    assert!(resource(&text, "WriteFunction").contains("AdminSetUserMFAPreference"));
+    assert!(!resource(&text, "PublicFunction").contains("AdminSetUserMFAPreference"));
 }

@@ -8,6 +8,7 @@
 use roster_aws::CallLog;
 use roster_tests::app::{token_of, Backend, Options, TestApp, PASSWORD};
 use roster_tests::infra::{resource, resource_name, template};
+use roster_tests::totp;
 use serde_json::json;
 
 /// `(operation, calls)`, in the README's order.
@@ -51,6 +52,7 @@ const BUDGET: &[(&str, &[&str])] = &[
         &[
             "DynamoDB.GetItem",
             "DynamoDB.BatchGetItem",
+            "DynamoDB.TransactWriteItems",
             "Cognito Identity Provider.AdminCreateUser",
             "Cognito Identity Provider.AdminSetUserPassword",
             "DynamoDB.TransactWriteItems",
@@ -60,9 +62,45 @@ const BUDGET: &[(&str, &[&str])] = &[
         "user/login",
         &[
             "DynamoDB.BatchGetItem",
+            "DynamoDB.TransactWriteItems",
             "Cognito Identity Provider.AdminInitiateAuth",
             "DynamoDB.BatchGetItem",
             "DynamoDB.TransactWriteItems",
+        ],
+    ),
+    (
+        "user/login (MFA challenge)",
+        &[
+            "DynamoDB.BatchGetItem",
+            "DynamoDB.TransactWriteItems",
+            "Cognito Identity Provider.AdminInitiateAuth",
+            "DynamoDB.TransactWriteItems",
+        ],
+    ),
+    (
+        "user/login (MFA code)",
+        &[
+            "DynamoDB.TransactWriteItems",
+            "DynamoDB.BatchGetItem",
+            "Cognito Identity Provider.AdminRespondToAuthChallenge",
+            "DynamoDB.TransactWriteItems",
+        ],
+    ),
+    (
+        "user/login (recovery code)",
+        &[
+            "DynamoDB.TransactWriteItems",
+            "DynamoDB.BatchGetItem",
+            "DynamoDB.TransactWriteItems",
+        ],
+    ),
+    (
+        "user/login (register)",
+        &[
+            "DynamoDB.TransactWriteItems",
+            "DynamoDB.GetItem",
+            "DynamoDB.TransactWriteItems",
+            "SESv2.SendEmail",
         ],
     ),
     (
@@ -101,8 +139,82 @@ const BUDGET: &[(&str, &[&str])] = &[
         "user/changePassword",
         &[
             "DynamoDB.GetItem",
+            "DynamoDB.TransactWriteItems",
             "Cognito Identity Provider.AdminInitiateAuth",
+            "DynamoDB.TransactWriteItems",
             "Cognito Identity Provider.AdminSetUserPassword",
+            "DynamoDB.TransactWriteItems",
+        ],
+    ),
+    (
+        "user/forgotPassword",
+        &[
+            "DynamoDB.BatchGetItem",
+            "DynamoDB.TransactWriteItems",
+            "DynamoDB.GetItem",
+            "DynamoDB.TransactWriteItems",
+            "SESv2.SendEmail",
+        ],
+    ),
+    (
+        "user/resetPassword",
+        &[
+            "DynamoDB.GetItem",
+            "DynamoDB.GetItem",
+            "DynamoDB.TransactWriteItems",
+            "Cognito Identity Provider.AdminSetUserPassword",
+            "DynamoDB.TransactWriteItems",
+        ],
+    ),
+    (
+        "user/mfaSecret",
+        &[
+            "DynamoDB.GetItem",
+            "DynamoDB.GetItem",
+            "Cognito Identity Provider.AdminInitiateAuth",
+            "Cognito Identity Provider.AssociateSoftwareToken",
+        ],
+    ),
+    (
+        "user/setMfa",
+        &[
+            "DynamoDB.GetItem",
+            "DynamoDB.GetItem",
+            "Cognito Identity Provider.AdminInitiateAuth",
+            "Cognito Identity Provider.VerifySoftwareToken",
+            "Cognito Identity Provider.AdminSetUserMFAPreference",
+            "DynamoDB.TransactWriteItems",
+        ],
+    ),
+    (
+        "user/setMfa (off)",
+        &[
+            "DynamoDB.GetItem",
+            "DynamoDB.TransactWriteItems",
+            "DynamoDB.GetItem",
+            "Cognito Identity Provider.AdminInitiateAuth",
+            "Cognito Identity Provider.VerifySoftwareToken",
+            "Cognito Identity Provider.AdminSetUserMFAPreference",
+            "DynamoDB.TransactWriteItems",
+        ],
+    ),
+    (
+        "user/regenerateRecoveryCodes",
+        &[
+            "DynamoDB.GetItem",
+            "DynamoDB.TransactWriteItems",
+            "DynamoDB.GetItem",
+            "Cognito Identity Provider.AdminInitiateAuth",
+            "Cognito Identity Provider.VerifySoftwareToken",
+            "DynamoDB.TransactWriteItems",
+        ],
+    ),
+    (
+        "user/resetMfa",
+        &[
+            "DynamoDB.GetItem",
+            "DynamoDB.GetItem",
+            "Cognito Identity Provider.AdminSetUserMFAPreference",
             "DynamoDB.TransactWriteItems",
         ],
     ),
@@ -139,6 +251,7 @@ async fn every_operation_stays_within_its_aws_call_budget() {
     let app = TestApp::with(Options {
         backend: Some(Backend::Aws),
         calls: Some(calls.clone()),
+        open_registration: true,
         ..Options::default()
     })
     .await;
@@ -251,6 +364,91 @@ async fn every_operation_stays_within_its_aws_call_budget() {
     .await
     .ok();
     check("user/changePassword", calls.take());
+
+    // A forgotten password, reset from the mailed link.
+    app.call(
+        "user/forgotPassword",
+        None,
+        json!({"email": "bob@example.com"}),
+    )
+    .await
+    .ok();
+    check("user/forgotPassword", calls.take());
+    let link = app
+        .link_from_mail("bob@example.com", "/reset?token=")
+        .unwrap();
+    app.call(
+        "user/resetPassword",
+        None,
+        json!({"token": token_of(&link), "password": "reset from the link"}),
+    )
+    .await
+    .ok();
+    check("user/resetPassword", calls.take());
+    let r = app
+        .call(
+            "user/login",
+            None,
+            json!({"register": true, "email": "new@example.com",
+                   "password": PASSWORD, "accountName": "Newco"}),
+        )
+        .await;
+    assert_eq!(r.status.as_u16(), 202, "{}", r.body);
+    check("user/login (register)", calls.take());
+
+    // MFA: enrol, the two-step login (a code, then a recovery code),
+    // recovery codes, off, and an admin's reset.
+    let eve = app.member("eve@example.com", "user").await;
+    calls.take();
+    let v = app.as_member(&eve, "user/mfaSecret", json!({})).await.ok();
+    check("user/mfaSecret", calls.take());
+    let secret = v["secret"].as_str().unwrap().to_string();
+    let v = app
+        .as_member(
+            &eve,
+            "user/setMfa",
+            json!({"enabled": true, "code": totp::code(&secret)}),
+        )
+        .await
+        .ok();
+    check("user/setMfa", calls.take());
+    let recovery = v["recoveryCodes"][0].as_str().unwrap().to_string();
+    let session = app.challenge("eve@example.com", PASSWORD).await;
+    check("user/login (MFA challenge)", calls.take());
+    let v = app.answer(&session, &totp::code(&secret)).await.ok();
+    check("user/login (MFA code)", calls.take());
+    let eve_token = v["accessToken"].as_str().unwrap().to_string();
+    let session = app.challenge("eve@example.com", PASSWORD).await;
+    calls.take();
+    app.answer(&session, &recovery).await.ok();
+    check("user/login (recovery code)", calls.take());
+    app.call(
+        "user/regenerateRecoveryCodes",
+        Some(&eve_token),
+        json!({"code": totp::code(&secret)}),
+    )
+    .await
+    .ok();
+    check("user/regenerateRecoveryCodes", calls.take());
+    app.call(
+        "user/setMfa",
+        Some(&eve_token),
+        json!({"enabled": false, "code": totp::code(&secret)}),
+    )
+    .await
+    .ok();
+    check("user/setMfa (off)", calls.take());
+    let eve_id = app
+        .as_owner("user/get", json!({"email": "eve@example.com"}))
+        .await
+        .ok()["id"]
+        .clone();
+    calls.take();
+    app.as_owner("user/resetMfa", json!({"id": eve_id}))
+        .await
+        .ok();
+    check("user/resetMfa", calls.take());
+
     app.call("user/remove", Some(&owner.token), json!({"id": bob.id}))
         .await
         .ok();
@@ -302,6 +500,10 @@ fn iam_actions(call: &str) -> Vec<String> {
         }
         ("DynamoDB", op) => vec![format!("dynamodb:{op}")],
         ("SESv2", op) => vec![format!("ses:{op}")],
+        // These act with the user's own access token, not IAM credentials.
+        ("Cognito Identity Provider", "AssociateSoftwareToken" | "VerifySoftwareToken") => {
+            Vec::new()
+        }
         ("Cognito Identity Provider", op) => vec![format!("cognito-idp:{op}")],
         _ => panic!("no IAM mapping for {call}"),
     }

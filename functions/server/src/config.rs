@@ -54,6 +54,10 @@ pub struct Config {
     #[arg(long, env = "ROSTER_OPEN_REGISTRATION")]
     pub open_registration: bool,
 
+    /// The issuer authenticator apps show for roster's TOTP codes.
+    #[arg(long, env = "ROSTER_MFA_ISSUER", default_value = roster_core::DEFAULT_MFA_ISSUER)]
+    pub mfa_issuer: String,
+
     /// Where data, mail and passwords live.
     #[arg(long, env = "ROSTER_BACKEND", value_enum, default_value_t = Backend::Embedded)]
     pub backend: Backend,

@@ -72,6 +72,7 @@ async fn build(config: &Config) -> Result<Roster, String> {
     let settings = Settings {
         public_url: config.public_url(),
         open_registration: config.open_registration,
+        mfa_issuer: config.mfa_issuer.clone(),
     };
     match config.backend {
         Backend::Embedded => roster_embedded::open(&config.data_dir, settings, &config.mail_from),

@@ -14,7 +14,9 @@ use crate::{ApiError, Call};
 use roster_core::Roster;
 
 /// Which Lambda serves an operation. Split by privilege: `read` holds no write
-/// permission; only `write` sends mail or administers logins.
+/// permission; `public` only what unauthenticated flows need (create a login
+/// at signup, set a password from a reset link, send registration and reset
+/// mails); administering other users' logins and inviting are `write`'s.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Function {
     Public,
@@ -102,6 +104,27 @@ pub static OPERATIONS: &[Operation] = &[
         SelfOnly,
         Write,
         user::password::change_password
+    ),
+    op!("user/mfaSecret", SelfOnly, Write, user::mfa::mfa_secret),
+    op!("user/setMfa", SelfOnly, Write, user::mfa::set_mfa),
+    op!(
+        "user/regenerateRecoveryCodes",
+        SelfOnly,
+        Write,
+        user::mfa::regenerate_recovery_codes
+    ),
+    op!("user/resetMfa", Admin, Write, user::mfa::reset_mfa),
+    op!(
+        "user/forgotPassword",
+        Public,
+        Public,
+        user::password::forgot_password
+    ),
+    op!(
+        "user/resetPassword",
+        Public,
+        Public,
+        user::password::reset_password
     ),
     op!("account/get", Member, Read, account::get),
     op!("account/update", Admin, Write, account::update),

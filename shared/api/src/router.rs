@@ -58,11 +58,12 @@ async fn dispatch(op: &'static Operation, roster: Roster, req: Request) -> Respo
         let started = Instant::now();
         let mut response = match run(op, roster, req).await {
             Ok(reply) => (
+                reply.status,
                 [(
                     axum::http::header::CONTENT_TYPE,
                     HeaderValue::from_static("application/json"),
                 )],
-                reply.0,
+                reply.body,
             )
                 .into_response(),
             Err(e) => {

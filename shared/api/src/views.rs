@@ -2,6 +2,7 @@
 //! intermediate `Value`: a page of users is most of a request's work).
 //! Never a password, a secret or a token hash.
 
+use axum::http::StatusCode;
 use roster_core::clock::rfc3339;
 use roster_core::domain::{AccountId, Role, UserId, UserState};
 use roster_core::paging::Page;
@@ -12,19 +13,36 @@ use serde_json::{Map, Value};
 
 use crate::ApiError;
 
-/// A serialised JSON answer.
-pub struct Reply(pub axum::body::Bytes);
+/// A serialised JSON answer and its status (200 unless said otherwise).
+pub struct Reply {
+    pub status: StatusCode,
+    pub body: axum::body::Bytes,
+}
 
 impl Reply {
     pub fn json<T: Serialize + ?Sized>(value: &T) -> Result<Reply, ApiError> {
         serde_json::to_vec(value)
-            .map(|v| Reply(v.into()))
+            .map(|v| Reply {
+                status: StatusCode::OK,
+                body: v.into(),
+            })
             .map_err(|e| roster_core::Error::internal("serialising a reply", e).into())
     }
 
     /// `{}`.
     pub fn empty() -> Result<Reply, ApiError> {
-        Ok(Reply(axum::body::Bytes::from_static(b"{}")))
+        Ok(Reply {
+            status: StatusCode::OK,
+            body: axum::body::Bytes::from_static(b"{}"),
+        })
+    }
+
+    /// `202 {}`: taken, and what follows happens by mail.
+    pub fn accepted() -> Result<Reply, ApiError> {
+        Ok(Reply {
+            status: StatusCode::ACCEPTED,
+            body: axum::body::Bytes::from_static(b"{}"),
+        })
     }
 }
 
@@ -99,7 +117,8 @@ pub fn invited<'a>(u: &'a User, url: &'a str) -> UserView<'a> {
     v
 }
 
-/// `user/info`: the user plus its account's name and plan.
+/// `user/info`: the user plus its account's name and plan, and how many
+/// recovery codes the caller has left.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct InfoView<'a> {
@@ -108,6 +127,7 @@ pub struct InfoView<'a> {
     pub account_name: &'a str,
     pub owner: bool,
     pub plan: &'a str,
+    pub recovery_codes_left: usize,
 }
 
 #[derive(Serialize)]

@@ -6,6 +6,7 @@
 //! them all at an emulator.
 
 mod calls;
+pub mod faults;
 mod identity;
 mod jwks;
 mod lazy;
@@ -106,14 +107,20 @@ impl AwsSettings {
     }
 }
 
-/// `Settings` of a Lambda: `ROSTER_PUBLIC_URL`, `ROSTER_OPEN_REGISTRATION`.
+/// `Settings` of a Lambda: `ROSTER_PUBLIC_URL`, `ROSTER_OPEN_REGISTRATION`,
+/// `ROSTER_MFA_ISSUER`.
 pub fn settings_from_env() -> Result<Settings, String> {
     let public_url = std::env::var("ROSTER_PUBLIC_URL")
         .map_err(|_| "ROSTER_PUBLIC_URL is not set".to_string())?;
     let open = std::env::var("ROSTER_OPEN_REGISTRATION").unwrap_or_default();
+    let issuer = std::env::var("ROSTER_MFA_ISSUER")
+        .ok()
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| roster_core::DEFAULT_MFA_ISSUER.to_string());
     Ok(Settings {
         public_url: public_url.trim_end_matches('/').to_string(),
         open_registration: matches!(open.as_str(), "1" | "true" | "yes"),
+        mfa_issuer: issuer,
     })
 }
 

@@ -55,14 +55,11 @@ impl Mailer for SesMailer {
             .await;
         match result {
             Ok(_) => Ok(()),
-            Err(e) => {
-                let code = e.code().unwrap_or("");
-                if matches!(code, "TooManyRequestsException" | "LimitExceededException") {
-                    Err(PortError::Unavailable(format!("SES SendEmail: {code}")))
-                } else {
-                    Err(PortError::Internal(format!("SES SendEmail: {e:?}")))
-                }
-            }
+            Err(e) if crate::faults::transient(&e) => Err(PortError::Unavailable(format!(
+                "SES SendEmail: {}",
+                e.code().unwrap_or("no answer")
+            ))),
+            Err(e) => Err(PortError::Internal(format!("SES SendEmail: {e:?}"))),
         }
     }
 }

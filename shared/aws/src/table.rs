@@ -20,6 +20,7 @@ use aws_sdk_dynamodb::types::{
     ReturnValuesOnConditionCheckFailure, TransactWriteItem, Update,
 };
 use aws_sdk_dynamodb::Client;
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use roster_core::ports::table::{
     limits, validate_item, validate_key, validate_query, validate_transaction,
 };
@@ -69,13 +70,19 @@ fn key_av(key: &Key) -> Av {
     ])
 }
 
-/// An SDK failure that is not a domain outcome.
-fn sdk_error<E: ProvideErrorMetadata + std::fmt::Debug, R: std::fmt::Debug>(
+/// An SDK failure that is not a domain outcome. Throttling, the service's
+/// own faults and no answer at all (once the SDK's retries are spent) are
+/// `Unavailable`: the client may retry later.
+fn sdk_error<E: ProvideErrorMetadata + std::fmt::Debug>(
     what: &str,
-    e: SdkError<E, R>,
+    e: SdkError<E, HttpResponse>,
 ) -> TableError {
     let code = e.code().unwrap_or("").to_string();
     let message = e.message().unwrap_or("").to_string();
+    if crate::faults::transient(&e) {
+        let code = if code.is_empty() { "no answer" } else { &code };
+        return TableError::Unavailable(format!("{what}: {code}"));
+    }
     match code.as_str() {
         "ValidationException" => TableError::Invalid(format!("{what}: {message}")),
         "" => TableError::Internal(format!("{what}: {e:?}")),
@@ -309,6 +316,15 @@ impl Table for DynamoTable {
                 .any(|r| r.code() == Some("TransactionConflict"))
             {
                 return Err(TableError::Conflict);
+            }
+            if let Some(code) = reasons
+                .iter()
+                .filter_map(|r| r.code())
+                .find(|c| crate::faults::transient_reason(c))
+            {
+                return Err(TableError::Unavailable(format!(
+                    "TransactWriteItems: {code}"
+                )));
             }
             let codes: Vec<_> = reasons.iter().filter_map(|r| r.code()).collect();
             if codes.contains(&"ValidationError") {

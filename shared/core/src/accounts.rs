@@ -7,6 +7,7 @@ use crate::policy;
 use crate::ports::Cond;
 use crate::ports::Op;
 use crate::repo::{accounts, keys, Account};
+use crate::roster::Tx;
 use crate::users::Caller;
 use crate::Roster;
 
@@ -28,7 +29,9 @@ impl Roster {
                 .set("name", name.as_str())
                 .set("updated", now_ms())
                 .when(Cond::Exists);
-            self.write(vec![op], |_| Some(Error::NotFound("no such account")))
+            let mut tx = Tx::new();
+            tx.push(op);
+            self.write(tx, |_| Some(Error::NotFound("no such account")))
                 .await?;
         }
         accounts::require(self.table.as_ref(), aid).await
@@ -65,8 +68,9 @@ impl Roster {
         marker.insert("pk".into(), "META".into());
         marker.insert("sk".into(), "BOOTSTRAP".into());
         marker.insert("at".into(), now_ms().into());
-        let marker = Op::put(marker).when(Cond::NotExists);
-        self.create_account(&name, plan, &email, &password, Some(marker))
+        let mut tx = Tx::new();
+        tx.push(Op::put(marker).when(Cond::NotExists));
+        self.create_account(&name, plan, &email, &password, tx)
             .await
             .map(Some)
     }

@@ -5,7 +5,9 @@ pub mod access;
 pub mod cursor;
 pub mod hosted;
 pub mod keys;
+pub mod seal;
 
 pub use access::{AccessClaims, ACCESS_TTL_SECS};
 pub use hosted::{HostedIdentity, HostedUi};
 pub use keys::Keys;
+pub use seal::Sealer;

@@ -21,8 +21,13 @@ pub fn new_token() -> Result<String> {
 
 /// Hex SHA-256, the form in which tokens and e-mails become keys.
 pub fn sha256_hex(data: &[u8]) -> String {
-    let digest = ring::digest::digest(&ring::digest::SHA256, data);
-    digest.as_ref().iter().map(|b| format!("{b:02x}")).collect()
+    sha256(data).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+pub fn sha256(data: &[u8]) -> Vec<u8> {
+    ring::digest::digest(&ring::digest::SHA256, data)
+        .as_ref()
+        .to_vec()
 }
 
 pub fn b64(data: &[u8]) -> String {

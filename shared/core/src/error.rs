@@ -89,6 +89,12 @@ impl From<PortError> for Error {
                 message: m,
             },
             PortError::Unavailable(m) => busy(&m),
+            PortError::Expired(m) => {
+                tracing::info!(detail = %m, "a provider's grant expired");
+                Error::Forbidden(
+                    "the sign-in behind this session has expired; log in again with your password",
+                )
+            }
             PortError::Internal(m) => Error::Internal(m),
         }
     }

@@ -8,6 +8,7 @@ pub mod clock;
 pub mod crypto;
 pub mod domain;
 pub mod error;
+pub mod mail;
 pub mod paging;
 pub mod plans;
 pub mod policy;
@@ -17,4 +18,4 @@ mod roster;
 pub mod users;
 
 pub use error::{Error, Result};
-pub use roster::{Roster, Settings};
+pub use roster::{OpId, Rejected, Roster, Settings, Tx, DEFAULT_MFA_ISSUER};

@@ -36,7 +36,7 @@ pub fn require_grantable(caller: &User, role: Role) -> Result<()> {
     Ok(())
 }
 
-/// Checks for changing another user's role or removing it.
+/// Checks for changing another user's role, state or MFA, or removing it.
 pub fn require_may_manage(caller: &User, target: &User, action: Managing) -> Result<()> {
     require_admin(caller)?;
     if caller.id == target.id {
@@ -44,6 +44,7 @@ pub fn require_may_manage(caller: &User, target: &User, action: Managing) -> Res
             Managing::Role => "nobody changes their own role",
             Managing::Remove => "nobody removes themselves",
             Managing::State => "nobody disables themselves",
+            Managing::Mfa => "nobody resets their own MFA; turn it off with a code",
         }));
     }
     if target.role == Role::Owner {
@@ -51,6 +52,7 @@ pub fn require_may_manage(caller: &User, target: &User, action: Managing) -> Res
             Managing::Role => "the owner's role cannot be changed",
             Managing::Remove => "the owner cannot be removed",
             Managing::State => "the owner cannot be disabled",
+            Managing::Mfa => "the owner's MFA cannot be reset by an admin",
         }));
     }
     Ok(())
@@ -61,4 +63,5 @@ pub enum Managing {
     Role,
     Remove,
     State,
+    Mfa,
 }

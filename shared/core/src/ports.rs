@@ -5,7 +5,7 @@ pub mod jwks;
 pub mod mailer;
 pub mod table;
 
-pub use identity::{Identity, PasswordCheck};
+pub use identity::{CodeCheck, Identity, PasswordCheck};
 pub use jwks::JwksSource;
 pub use mailer::{Mail, Mailer};
 pub use table::{Cond, Index, Item, Key, Op, Query, QueryPage, SortKey, Table, TableError};
@@ -19,6 +19,10 @@ pub enum PortError {
     /// Busy or unreachable; retrying later may succeed.
     #[error("unavailable: {0}")]
     Unavailable(String),
+    /// A grant the provider gave at a login no longer works: the user must
+    /// log in again for this.
+    #[error("expired: {0}")]
+    Expired(String),
     #[error("failure: {0}")]
     Internal(String),
 }

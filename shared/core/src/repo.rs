@@ -6,23 +6,28 @@
 //! | user | `ACCT#<aid>` | `USER#<uid>` | `ACCT#<aid>#USER` | `<email>#<uid>` |
 //! | e-mail claim (signed-up users) | `EMAIL#<email>` | `EMAIL` | | |
 //! | pending invite per account | `ACCT#<aid>` | `INVITED#<email>` | | |
-//! | invite token | `TOKEN#<sha256(token)>` | `TOKEN` | | |
+//! | invite, reset or registration token | `TOKEN#<sha256(token)>` | `TOKEN` | | |
 //! | session | `SESSION#<sid>` | `SESSION` | | |
+//! | MFA login challenge | `CHALLENGE#<id>` | `CHALLENGE` | | |
+//! | lock on a login while its password is set | `PWLOCK#<uid>` | `PWLOCK` | | |
 //! | failed logins | `LOGINFAIL#<sha256(email)>` | `LOGINFAIL` | | |
-//! | login (embedded identity only) | `LOGIN#<uid>` | `LOGIN` | | |
+//! | reset / registration mails sent | `RESETMAIL#…`, `REGMAIL#<sha256(email)>` | `RESETMAIL`, `REGMAIL` | | |
+//! | login (embedded identity only: password hash, sealed TOTP secret) | `LOGIN#<uid>` | `LOGIN` | | |
 //! | hosted-UI identity link | `IDP#<sub>` | `IDP` | | |
 
 pub mod accounts;
+pub mod challenges;
 pub mod claims;
 pub mod codec;
 pub mod keys;
-pub mod login_failures;
+pub mod limits;
+pub mod password_locks;
 pub mod sessions;
 pub mod tokens;
 pub mod users;
 
 pub use accounts::Account;
-pub use users::User;
+pub use users::{UsedCode, User};
 
 use crate::error::Result;
 use crate::ports::{Item, Key, Table};

@@ -17,17 +17,30 @@ pub use identity::LocalIdentity;
 pub use mailer::Outbox;
 pub use table::RedbTable;
 
-use roster_core::auth::Keys;
+use roster_core::auth::{Keys, Sealer};
+use roster_core::clock::{Clock, SystemClock};
 use roster_core::{Roster, Settings};
 
 /// Opens (or creates) a data folder and builds a `Roster` on it.
 pub fn open(data_dir: &Path, settings: Settings, mail_from: &str) -> Result<Roster, String> {
+    open_with_clock(data_dir, settings, mail_from, Arc::new(SystemClock))
+}
+
+/// [`open`], with TOTP codes checked at `clock`'s time (tests move it).
+pub fn open_with_clock(
+    data_dir: &Path,
+    settings: Settings,
+    mail_from: &str,
+    clock: Arc<dyn Clock>,
+) -> Result<Roster, String> {
     std::fs::create_dir_all(data_dir)
         .map_err(|e| format!("cannot create data folder {}: {e}", data_dir.display()))?;
     let table = Arc::new(RedbTable::open(&data_dir.join("roster.redb"))?);
     let mailer = Arc::new(Outbox::new(data_dir.join("outbox"), mail_from)?);
-    let identity = Arc::new(LocalIdentity::new(table.clone()));
-    let keys = Arc::new(load_or_create_key(&data_dir.join("signing.key"))?);
+    let secret = load_or_create_secret(&data_dir.join("signing.key"))?;
+    let sealer = Sealer::derive(&secret, b"totp secrets").map_err(|e| e.to_string())?;
+    let identity = Arc::new(LocalIdentity::new(table.clone(), sealer, clock));
+    let keys = Arc::new(Keys::from_secret(&secret).map_err(|e| format!("signing.key: {e}"))?);
     Ok(Roster {
         table,
         mailer,
@@ -44,14 +57,13 @@ pub fn open(data_dir: &Path, settings: Settings, mail_from: &str) -> Result<Rost
 pub fn signing_key_base64(data_dir: &Path) -> Result<String, String> {
     std::fs::create_dir_all(data_dir)
         .map_err(|e| format!("cannot create data folder {}: {e}", data_dir.display()))?;
-    let path = data_dir.join("signing.key");
-    load_or_create_key(&path)?;
-    let bytes = std::fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    Ok(roster_core::crypto::b64(&bytes))
+    let secret = load_or_create_secret(&data_dir.join("signing.key"))?;
+    Ok(roster_core::crypto::b64(&secret))
 }
 
-/// The signing key is made once and kept: tokens and cursors survive restarts.
-fn load_or_create_key(path: &PathBuf) -> Result<Keys, String> {
+/// The signing key is made once and kept: tokens, cursors and sealed
+/// secrets survive restarts.
+fn load_or_create_secret(path: &PathBuf) -> Result<Vec<u8>, String> {
     let secret = match std::fs::read(path) {
         Ok(bytes) => bytes,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -61,7 +73,9 @@ fn load_or_create_key(path: &PathBuf) -> Result<Keys, String> {
         }
         Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
     };
-    Keys::from_secret(&secret).map_err(|e| format!("{}: {e}", path.display()))
+    // Refuse a broken key file here, not at the first request.
+    Keys::from_secret(&secret).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(secret)
 }
 
 /// Writes a file readable by its owner only, atomically.

@@ -1,11 +1,9 @@
 //! Logging in: the forms, wrong credentials, rate limiting, tampered tokens.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::Ordering;
 
-use async_trait::async_trait;
-use roster_core::ports::{Identity, PasswordCheck, PortError};
-use roster_tests::app::{Options, TestApp, OWNER_EMAIL, PASSWORD};
+use roster_tests::app::{TestApp, OWNER_EMAIL, PASSWORD};
+use roster_tests::identity::Counting;
 use serde_json::json;
 
 #[tokio::test]
@@ -36,47 +34,10 @@ async fn a_failed_login_reads_the_same_for_known_and_unknown_emails() {
     assert_eq!(known.body, unknown.body);
 }
 
-/// Counts password checks, to show unknown e-mails cost a real check too.
-struct Counting {
-    inner: Arc<dyn Identity>,
-    unknown: AtomicUsize,
-    known: AtomicUsize,
-}
-
-#[async_trait]
-impl Identity for Counting {
-    async fn create_login(&self, l: &str, e: &str, p: &str) -> Result<(), PortError> {
-        self.inner.create_login(l, e, p).await
-    }
-    async fn set_password(&self, l: &str, p: &str) -> Result<(), PortError> {
-        self.inner.set_password(l, p).await
-    }
-    async fn check_password(&self, l: Option<&str>, p: &str) -> Result<PasswordCheck, PortError> {
-        match l {
-            Some(_) => self.known.fetch_add(1, Ordering::SeqCst),
-            None => self.unknown.fetch_add(1, Ordering::SeqCst),
-        };
-        self.inner.check_password(l, p).await
-    }
-    async fn disable_login(&self, l: &str) -> Result<(), PortError> {
-        self.inner.disable_login(l).await
-    }
-    async fn enable_login(&self, l: &str) -> Result<(), PortError> {
-        self.inner.enable_login(l).await
-    }
-    async fn delete_login(&self, l: &str) -> Result<(), PortError> {
-        self.inner.delete_login(l).await
-    }
-}
-
 #[tokio::test]
 async fn an_unknown_email_still_costs_a_password_check() {
     let app = TestApp::new().await;
-    let counting = Arc::new(Counting {
-        inner: app.roster.identity.clone(),
-        unknown: AtomicUsize::new(0),
-        known: AtomicUsize::new(0),
-    });
+    let counting = Counting::new(app.roster.identity.clone());
     let mut roster = app.roster.clone();
     roster.identity = counting.clone();
     roster
@@ -195,32 +156,6 @@ async fn registration_is_closed_by_default() {
 }
 
 #[tokio::test]
-async fn open_registration_creates_an_account_with_the_caller_as_owner() {
-    let app = TestApp::with(Options {
-        open_registration: true,
-        ..Options::default()
-    })
-    .await;
-    let body = json!({"register": true, "email": "new@example.com",
-                      "password": PASSWORD, "accountName": "Newco"});
-    let v = app.call("user/login", None, body.clone()).await.ok();
-    assert_eq!(v["user"]["role"], "owner");
-    assert_eq!(v["account"]["name"], "Newco");
-    assert_eq!(v["account"]["plan"], "free");
-    assert_ne!(v["account"]["id"], app.roster_account_id().await);
-    // The e-mail is now taken.
-    app.call("user/login", None, body)
-        .await
-        .err(409, "CONFLICT");
-    // Registration validates like signup.
-    let weak = json!({"register": true, "email": "x@example.com",
-                      "password": "short", "accountName": "X"});
-    let r = app.call("user/login", None, weak).await;
-    r.err(400, "INVALID");
-    assert_eq!(r.field(), "password");
-}
-
-#[tokio::test]
 async fn a_missing_bearer_token_is_unauthenticated() {
     let app = TestApp::new().await;
     app.call("user/info", None, json!({}))
@@ -262,14 +197,4 @@ async fn a_token_signed_by_another_key_is_refused() {
     b.call("user/info", Some(&a.owner.token), json!({}))
         .await
         .err(401, "UNAUTHENTICATED");
-}
-
-trait AccountId {
-    async fn roster_account_id(&self) -> serde_json::Value;
-}
-
-impl AccountId for TestApp {
-    async fn roster_account_id(&self) -> serde_json::Value {
-        self.as_owner("account/get", json!({})).await.ok()["id"].clone()
-    }
 }

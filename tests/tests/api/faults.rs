@@ -62,6 +62,21 @@ async fn an_unreachable_store_is_unavailable() {
 }
 
 #[tokio::test]
+async fn a_store_that_is_throttled_or_unreachable_on_write_is_unavailable() {
+    let (app, table) = faulty().await;
+    table.fail_next_write(TableError::Unavailable(
+        "DynamoDB TransactWriteItems: ProvisionedThroughputExceededException".into(),
+    ));
+    let r = app.as_owner("user/update", json!({"first": "Ann"})).await;
+    r.err(503, "UNAVAILABLE");
+    assert!(!r.body.to_string().contains("Provisioned"));
+    // Nothing was written; the retry goes through.
+    app.as_owner("user/update", json!({"first": "Ann"}))
+        .await
+        .ok();
+}
+
+#[tokio::test]
 async fn a_mailer_outage_keeps_the_invite_and_says_so() {
     let mut app = TestApp::new().await;
     let mut roster = app.roster.clone();

@@ -1,6 +1,10 @@
 //! Sessions: refresh rotation, logout, and changes that act on the next request.
 
-use roster_tests::app::{TestApp, PASSWORD};
+use std::sync::Arc;
+
+use roster_core::ports::{Key, Op};
+use roster_tests::app::{TestApp, OWNER_EMAIL, PASSWORD};
+use roster_tests::faults::FaultyTable;
 use serde_json::json;
 
 #[tokio::test]
@@ -205,4 +209,114 @@ async fn change_password_checks_the_current_one_and_signs_out_everywhere() {
         .await
         .err(401, "UNAUTHENTICATED");
     app.logged_in("ann@example.com", "a brand new secret").await;
+}
+
+#[tokio::test]
+async fn a_guessed_refresh_secret_for_a_known_session_changes_nothing() {
+    let app = TestApp::new().await;
+    // The session id is in every access token; only the secret is secret.
+    let sid = app.owner.refresh.split('.').next().unwrap();
+    for guess in ["x", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"] {
+        app.call(
+            "user/refresh",
+            None,
+            json!({"refreshToken": format!("{sid}.{guess}")}),
+        )
+        .await
+        .err(401, "UNAUTHENTICATED");
+    }
+    // The real refresh token and its access token still work.
+    app.as_owner("user/info", json!({})).await.ok();
+    app.call(
+        "user/refresh",
+        None,
+        json!({"refreshToken": app.owner.refresh}),
+    )
+    .await
+    .ok();
+}
+
+#[tokio::test]
+async fn replaying_the_refresh_token_just_rotated_away_ends_the_session_and_its_access_token_at_once(
+) {
+    let app = TestApp::new().await;
+    let v = app
+        .call(
+            "user/refresh",
+            None,
+            json!({"refreshToken": app.owner.refresh}),
+        )
+        .await
+        .ok();
+    let access = v["accessToken"].as_str().unwrap().to_string();
+    app.call("user/info", Some(&access), json!({})).await.ok();
+    // A copy of the spent token comes back.
+    app.call(
+        "user/refresh",
+        None,
+        json!({"refreshToken": app.owner.refresh}),
+    )
+    .await
+    .err(401, "UNAUTHENTICATED");
+    // The session's current access token stops working now, not in 15 minutes.
+    app.call("user/info", Some(&access), json!({}))
+        .await
+        .err(401, "UNAUTHENTICATED");
+    app.call("user/info", Some(&app.owner.token), json!({}))
+        .await
+        .err(401, "UNAUTHENTICATED");
+    // Other sessions of the user are not touched.
+    let other = app.logged_in(OWNER_EMAIL, PASSWORD).await;
+    app.as_member(&other, "user/info", json!({})).await.ok();
+}
+
+#[tokio::test]
+async fn change_password_ends_the_sessions_even_when_the_user_was_written_meanwhile() {
+    let (app, table) = faulty().await;
+    let ann = app.member("ann@example.com", "user").await;
+    let other = app.logged_in("ann@example.com", PASSWORD).await;
+    // An admin's edit lands between the password change and the write that
+    // ends the sessions: that write must not give up on the version race.
+    let key = Key::new(
+        format!("ACCT#{}", account_of(&app, &ann).await),
+        format!("USER#{}", ann.id),
+    );
+    table.interleave_before_write_to(
+        key.clone(),
+        vec![Op::update(key).set("first", "Edited").add("version", 1)],
+    );
+    app.as_member(
+        &ann,
+        "user/changePassword",
+        json!({"currentPassword": PASSWORD, "password": "a brand new secret"}),
+    )
+    .await
+    .ok();
+    for token in [&ann.token, &other.token] {
+        app.call("user/info", Some(token), json!({}))
+            .await
+            .err(401, "UNAUTHENTICATED");
+    }
+    let v = app
+        .login("ann@example.com", "a brand new secret")
+        .await
+        .ok();
+    // The admin's edit is kept too.
+    assert_eq!(v["user"]["first"], "Edited");
+}
+
+async fn faulty() -> (TestApp, Arc<FaultyTable>) {
+    let mut app = TestApp::new().await;
+    let table = FaultyTable::new(app.roster.table.clone());
+    let mut roster = app.roster.clone();
+    roster.table = table.clone();
+    app.use_roster(roster);
+    (app, table)
+}
+
+async fn account_of(app: &TestApp, who: &roster_tests::app::Member) -> String {
+    app.as_member(who, "user/info", json!({})).await.ok()["accountId"]
+        .as_str()
+        .unwrap()
+        .to_string()
 }

@@ -238,7 +238,7 @@ async fn an_email_that_belongs_to_another_account_cannot_sign_up_twice() {
                 &roster_core::domain::Email::parse("boss@other.com").unwrap(),
             )
             .unwrap(),
-            None,
+            roster_core::Tx::new(),
         )
         .await
         .unwrap();

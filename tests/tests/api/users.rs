@@ -1,24 +1,7 @@
 //! user/get, user/update, user/info: self, admins, and other accounts.
 
-use roster_tests::app::{TestApp, PASSWORD};
+use roster_tests::app::{other_account, TestApp};
 use serde_json::json;
-
-/// A second account on the same store, with its owner logged in.
-async fn other_account(app: &TestApp) -> roster_tests::app::Member {
-    use roster_core::domain::{AccountName, Email, Password};
-    let email = Email::parse("boss@other.com").unwrap();
-    app.roster
-        .create_account(
-            &AccountName::parse("Other").unwrap(),
-            "team",
-            &email,
-            &Password::parse(PASSWORD, &email).unwrap(),
-            None,
-        )
-        .await
-        .unwrap();
-    app.logged_in("boss@other.com", PASSWORD).await
-}
 
 #[tokio::test]
 async fn the_user_object_has_the_documented_fields_and_no_secrets() {
@@ -175,6 +158,49 @@ async fn preferences_are_an_object_of_at_most_8_kib() {
         r.err(400, "INVALID");
         assert_eq!(r.field(), "preferences");
     }
+}
+
+/// `[[… 1 …]]` with `levels` lists.
+fn deep_list(levels: usize) -> serde_json::Value {
+    (1..levels).fold(json!([1]), |inner, _| json!([inner]))
+}
+
+/// `{"a": {"a": … 1 …}}` with `levels` objects, the outer one included.
+fn nested(levels: usize) -> serde_json::Value {
+    (1..levels).fold(json!({"a": 1}), |inner, _| json!({ "a": inner }))
+}
+
+#[tokio::test]
+async fn preferences_hold_only_what_the_store_can_keep_on_both_backends() {
+    let app = TestApp::new().await;
+    // DynamoDB's numbers: 38 digits within 1e-130 ..= 9.99…e125; 32 levels.
+    for bad in [
+        json!({"n": 1e200}),
+        json!({"n": -1e126}),
+        json!({"n": 1e-200}),
+        json!({"list": [1, {"n": 1e130}]}),
+        nested(33),
+        json!({ "list": deep_list(32) }),
+    ] {
+        let r = app
+            .as_owner("user/update", json!({"preferences": bad}))
+            .await;
+        r.err(400, "INVALID");
+        assert_eq!(r.field(), "preferences");
+    }
+    for good in [json!({"n": 9.9e125, "z": 0, "f": 0.5}), nested(32)] {
+        let v = app
+            .as_owner("user/update", json!({"preferences": good.clone()}))
+            .await
+            .ok();
+        assert_eq!(v["preferences"], good);
+        let v = app.as_owner("user/info", json!({})).await.ok();
+        assert_eq!(v["preferences"], good);
+    }
+    // Tiny magnitudes down to DynamoDB's 1e-130 are kept.
+    app.as_owner("user/update", json!({"preferences": {"m": -1.5e-130}}))
+        .await
+        .ok();
 }
 
 #[tokio::test]

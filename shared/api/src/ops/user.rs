@@ -2,6 +2,7 @@
 //! core, shape the JSON.
 
 pub mod admin;
+pub mod mfa;
 pub mod password;
 pub mod read;
 pub mod session;

@@ -53,6 +53,7 @@ impl Expr {
                 format!("(attribute_not_exists({n}) OR {n} <> {})", self.value(v)?)
             }
             Cond::AtLeast(a, n) => format!("{} >= {}", self.name(a), self.value(&(*n).into())?),
+            Cond::Less(a, n) => format!("{} < {}", self.name(a), self.value(&(*n).into())?),
             Cond::BeginsWith(a, p) => {
                 format!(
                     "begins_with({}, {})",

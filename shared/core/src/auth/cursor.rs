@@ -5,12 +5,10 @@
 //! filters, so a cursor replayed against another query fails to open, and an
 //! altered one fails authentication. Both answer `Invalid` on field `next`/`prev`.
 
-use ring::aead::{Aad, Nonce, NONCE_LEN};
 use serde::{Deserialize, Serialize};
 
 use super::Keys;
 use crate::clock::now_ms;
-use crate::crypto::{b64, random_bytes, unb64};
 use crate::error::{Error, Result};
 use crate::ports::Item;
 
@@ -49,18 +47,7 @@ impl Keys {
             e: now_ms() + CURSOR_TTL_MS,
         })
         .map_err(|e| Error::internal("encoding a cursor", e))?;
-        let nonce_bytes = random_bytes::<NONCE_LEN>()?;
-        let mut sealed = body;
-        self.cursor
-            .seal_in_place_append_tag(
-                Nonce::assume_unique_for_key(nonce_bytes),
-                Aad::from(aad(scope, dir)),
-                &mut sealed,
-            )
-            .map_err(|_| Error::Internal("sealing a cursor".into()))?;
-        let mut out = nonce_bytes.to_vec();
-        out.extend_from_slice(&sealed);
-        Ok(b64(&out))
+        self.cursor.seal(&aad(scope, dir), &body)
     }
 
     pub fn open_cursor(&self, scope: &str, dir: Direction, cursor: &str) -> Result<Item> {
@@ -70,18 +57,11 @@ impl Keys {
                 "the cursor is invalid, expired or belongs to another query",
             )
         };
-        let raw = unb64(cursor).ok_or_else(refused)?;
-        if raw.len() <= NONCE_LEN {
-            return Err(refused());
-        }
-        let (nonce, rest) = raw.split_at(NONCE_LEN);
-        let nonce = Nonce::try_assume_unique_for_key(nonce).map_err(|_| refused())?;
-        let mut buf = rest.to_vec();
         let plain = self
             .cursor
-            .open_in_place(nonce, Aad::from(aad(scope, dir)), &mut buf)
-            .map_err(|_| refused())?;
-        let sealed: Sealed = serde_json::from_slice(plain).map_err(|_| refused())?;
+            .open(&aad(scope, dir), cursor)
+            .ok_or_else(refused)?;
+        let sealed: Sealed = serde_json::from_slice(&plain).map_err(|_| refused())?;
         if sealed.e < now_ms() {
             return Err(refused());
         }

@@ -1,21 +1,24 @@
 //! The session signing key and what is derived from it.
 //!
 //! One secret, an Ed25519 key in PKCS#8, drives everything: it signs access
-//! tokens, and an HKDF of it seals cursors. Embedded mode creates it once in the
+//! tokens, and HKDFs of it seal cursors and roster's other sealed values. Embedded mode creates it once in the
 //! data folder; AWS reads it from `ROSTER_SIGNING_KEY` (an SSM SecureString).
 
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Validation};
-use ring::aead::{LessSafeKey, UnboundKey, CHACHA20_POLY1305};
 use ring::rand::SystemRandom;
 use ring::signature::{Ed25519KeyPair, KeyPair};
 
+use super::Sealer;
 use crate::error::{Error, Result};
 
 pub struct Keys {
     pub(crate) encoding: EncodingKey,
     pub(crate) decoding: DecodingKey,
     pub(crate) validation: Validation,
-    pub(crate) cursor: LessSafeKey,
+    pub(crate) cursor: Sealer,
+    /// Seals what roster keeps for a while and only it may read: MFA
+    /// challenge sessions, the identity provider's grant in a session.
+    pub(crate) secrets: Sealer,
     pub(crate) verified: super::access::VerifiedTokens,
 }
 
@@ -35,21 +38,25 @@ impl Keys {
         validation.set_issuer(&["roster"]);
         validation.set_required_spec_claims(&["exp", "sub", "iss"]);
 
-        let salt = ring::hkdf::Salt::new(ring::hkdf::HKDF_SHA256, b"roster cursor key");
-        let mut cursor_key = [0u8; 32];
-        salt.extract(pkcs8)
-            .expand(&[b"cursor"], &CHACHA20_POLY1305)
-            .and_then(|okm| okm.fill(&mut cursor_key))
-            .map_err(|_| Error::Internal("could not derive the cursor key".into()))?;
-        let cursor = UnboundKey::new(&CHACHA20_POLY1305, &cursor_key)
-            .map_err(|_| Error::Internal("could not build the cursor key".into()))?;
-
         Ok(Keys {
             encoding: EncodingKey::from_ed_der(pkcs8),
             decoding: DecodingKey::from_ed_der(pair.public_key().as_ref()),
             validation,
-            cursor: LessSafeKey::new(cursor),
+            cursor: Sealer::derive(pkcs8, b"cursor")?,
+            secrets: Sealer::derive(pkcs8, b"secrets")?,
             verified: Default::default(),
         })
+    }
+}
+
+impl Keys {
+    /// Seals a value roster keeps for a while (`purpose` binds it to its use).
+    pub fn seal(&self, purpose: &str, plain: &[u8]) -> Result<String> {
+        self.secrets.seal(purpose.as_bytes(), plain)
+    }
+
+    /// A value [`Keys::seal`] made for `purpose`; `None` if altered or foreign.
+    pub fn open(&self, purpose: &str, sealed: &str) -> Option<Vec<u8>> {
+        self.secrets.open(purpose.as_bytes(), sealed)
     }
 }

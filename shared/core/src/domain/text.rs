@@ -79,7 +79,22 @@ impl Preferences {
                 "preferences are larger than 8 KiB",
             ));
         }
-        Ok(Preferences(map))
+        // What the table can store, on both backends: numbers within
+        // DynamoDB's range, at most 32 levels of nesting (this object is one).
+        let value = Value::Object(map);
+        if let Err(e) = crate::ports::table::validate_value("preferences", &value) {
+            let reason = match e {
+                crate::ports::TableError::Invalid(m) => m,
+                other => other.to_string(),
+            };
+            return Err(Error::invalid("preferences", reason));
+        }
+        match value {
+            Value::Object(map) => Ok(Preferences(map)),
+            _ => Err(Error::Internal(
+                "preferences stopped being an object".into(),
+            )),
+        }
     }
 
     pub fn into_value(self) -> Value {

@@ -27,6 +27,15 @@ pub mod limits {
     pub const MAX_PK_BYTES: usize = 2048;
     /// Length of a sort key value.
     pub const MAX_SK_BYTES: usize = 1024;
+    /// Levels of nested maps and lists; a top-level attribute that is a map
+    /// or a list is level 1.
+    pub const MAX_DEPTH: usize = 32;
+    /// Numbers must stay below this magnitude (DynamoDB's largest is
+    /// 9.9999999999999999999999999999999999999E+125, which an f64 can't hold:
+    /// it rounds to 1e126).
+    pub const NUMBER_BOUND: f64 = 1e126;
+    /// Smallest magnitude of a number other than zero (DynamoDB: 1E-130).
+    pub const MIN_NUMBER: f64 = 1e-130;
 }
 
 /// The primary key of an item.
@@ -95,6 +104,8 @@ pub enum Cond {
     Ne(String, Value),
     /// The numeric attribute is at least the value.
     AtLeast(String, i64),
+    /// The numeric attribute is below the value (a missing attribute is not).
+    Less(String, i64),
     /// The string attribute begins with the prefix.
     BeginsWith(String, String),
     And(Vec<Cond>),
@@ -113,6 +124,7 @@ impl Cond {
             Cond::Eq(a, v) => attr(a) == Some(v),
             Cond::Ne(a, v) => attr(a) != Some(v),
             Cond::AtLeast(a, n) => attr(a).and_then(Value::as_i64).is_some_and(|x| x >= *n),
+            Cond::Less(a, n) => attr(a).and_then(Value::as_i64).is_some_and(|x| x < *n),
             Cond::BeginsWith(a, p) => attr(a)
                 .and_then(Value::as_str)
                 .is_some_and(|s| s.starts_with(p.as_str())),
@@ -356,6 +368,11 @@ pub fn validate_transaction(ops: &[Op]) -> Result<(), TableError> {
         if let Op::Put { item, .. } = op {
             validate_item(item)?;
         }
+        if let Op::Update { set, .. } = op {
+            for (name, value) in set {
+                validate_value(name, value)?;
+            }
+        }
         if let Op::Update { set, remove, .. } = op {
             let touches_key = set
                 .iter()
@@ -396,10 +413,37 @@ pub fn validate_item(item: &Item) -> Result<(), TableError> {
             }
         }
     }
+    for (name, value) in item {
+        validate_value(name, value)?;
+    }
     if item_size(item) > limits::MAX_ITEM_BYTES {
         return Err(TableError::Invalid("item larger than 400 KB".into()));
     }
     Ok(())
+}
+
+/// Checks one attribute's value as DynamoDB would: numbers within its range,
+/// maps and lists at most [`limits::MAX_DEPTH`] levels deep.
+pub fn validate_value(name: &str, value: &Value) -> Result<(), TableError> {
+    fn walk(v: &Value, depth: usize) -> Result<(), String> {
+        match v {
+            Value::Number(n) => {
+                let x = n.as_f64().map(f64::abs).unwrap_or(0.0);
+                if x >= limits::NUMBER_BOUND || (x != 0.0 && x < limits::MIN_NUMBER) {
+                    return Err(format!("the number {n} is outside DynamoDB's range"));
+                }
+                Ok(())
+            }
+            Value::Array(_) | Value::Object(_) if depth >= limits::MAX_DEPTH => Err(format!(
+                "nested more than {} levels deep",
+                limits::MAX_DEPTH
+            )),
+            Value::Array(a) => a.iter().try_for_each(|x| walk(x, depth + 1)),
+            Value::Object(m) => m.values().try_for_each(|x| walk(x, depth + 1)),
+            _ => Ok(()),
+        }
+    }
+    walk(value, 0).map_err(|e| TableError::Invalid(format!("attribute {name}: {e}")))
 }
 
 /// Checks a query before it runs.

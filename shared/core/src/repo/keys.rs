@@ -46,8 +46,14 @@ pub fn session(sid: SessionId) -> Key {
     Key::new(format!("SESSION#{sid}"), "SESSION")
 }
 
-pub fn login_failures(email_hash: &str) -> Key {
-    Key::new(format!("LOGINFAIL#{email_hash}"), "LOGINFAIL")
+/// An MFA login challenge.
+pub fn challenge(id: &str) -> Key {
+    Key::new(format!("CHALLENGE#{id}"), "CHALLENGE")
+}
+
+/// The lock on a login while its password is being set.
+pub fn password_lock(uid: UserId) -> Key {
+    Key::new(format!("PWLOCK#{uid}"), "PWLOCK")
 }
 
 pub fn login(uid: &str) -> Key {

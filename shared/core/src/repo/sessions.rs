@@ -1,8 +1,10 @@
 //! Sessions: one item per login, holding the hash of its current refresh token.
 //!
 //! Refresh tokens are `<session id>.<secret>`; each use replaces the secret, so
-//! a refresh token works once. Presenting a spent one ends the session, since
-//! it means the token was copied.
+//! a refresh token works once. Presenting the one that was just rotated away
+//! ends the session, since it means the token was copied. Any other wrong
+//! secret changes nothing: a session id alone (it is in every access token)
+//! must not be enough to end someone's session.
 
 use serde::{Deserialize, Serialize};
 
@@ -23,6 +25,14 @@ pub struct Session {
     pub user_id: UserId,
     pub account_id: AccountId,
     pub refresh_hash: String,
+    /// Hash of the refresh secret the last rotation replaced: the one whose
+    /// return means a copy exists.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_hash: Option<String>,
+    /// The identity provider's grant for self-service MFA calls, sealed
+    /// (see `ports::identity`); absent on the embedded backend.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grant: Option<String>,
     /// When the session started, ms.
     pub created: i64,
     /// When the current refresh token stops working, ms.
@@ -59,10 +69,12 @@ impl Session {
         Ok(Op::put(to_item(&keys::session(self.id), self)?).when(Cond::NotExists))
     }
 
-    /// Replaces the refresh hash, only if it is still the one that was shown.
+    /// Replaces the refresh hash, only if it is still the one that was shown,
+    /// and remembers the old one.
     pub fn rotate_op(&self, new_hash: &str, expires: i64) -> Op {
         Op::update(keys::session(self.id))
             .set("refreshHash", new_hash)
+            .set("previousHash", self.refresh_hash.clone())
             .set("expires", expires)
             .set("ttl", expires / 1000)
             .when(Cond::Eq(

@@ -1,7 +1,11 @@
-//! Invite tokens: 32 random bytes shown once, stored only as a SHA-256 hash.
+//! Single-use tokens mailed as links: invites, password resets and open
+//! registrations. 32 random bytes shown once, stored only as a SHA-256 hash.
 //!
 //! Expiry is checked in code; the `ttl` attribute (expiry + 30 days) only lets
 //! DynamoDB clean up, since it deletes late and the emulator never does.
+//!
+//! Tokens that set a password are spent under the login's password lock
+//! (`repo::password_locks`), taken before the password is set.
 
 use serde::{Deserialize, Serialize};
 
@@ -15,25 +19,49 @@ use crate::ports::{Cond, Op, Table};
 
 /// Invites are good for 7 days.
 pub const INVITE_TTL_MS: i64 = 7 * 24 * 3600 * 1000;
+/// Password-reset links for 1 hour.
+pub const RESET_TTL_MS: i64 = 3600 * 1000;
+/// Registration links for 1 day.
+pub const REGISTER_TTL_MS: i64 = 24 * 3600 * 1000;
 const CLEANUP_AFTER_SECS: i64 = 30 * 24 * 3600;
+
+/// What a token is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// Joins a pending user to its account.
+    Invite,
+    /// Sets a forgotten password.
+    Reset,
+    /// Creates an account and its owner (open registration).
+    Register,
+}
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenRecord {
-    pub kind: String,
+    pub kind: Kind,
+    /// The user it is for. For a registration, the id the owner will get.
     pub user_id: UserId,
+    /// Likewise the account (a registration's is made at signup).
     pub account_id: AccountId,
-    /// The invited e-mail, so signup reads its claim with the user in one
-    /// batch. (Absent on tokens made before it was stored.)
+    /// The e-mail it was mailed to. (Absent on invites made before it was
+    /// stored.)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+    /// A registration's account name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_name: Option<String>,
+    /// ms. (Absent on invites made before it was stored.)
+    #[serde(default)]
+    pub issued: i64,
     /// ms.
     pub expires: i64,
     /// s, DynamoDB TTL.
     pub ttl: i64,
 }
 
-/// A fresh token: the secret to show once, its hash, and the op that stores it.
+/// A fresh token: the secret to show once, its hash, and its record.
 pub struct NewToken {
     pub secret: String,
     pub hash: String,
@@ -41,21 +69,51 @@ pub struct NewToken {
 }
 
 impl NewToken {
-    pub fn invite(uid: UserId, aid: AccountId, email: &Email) -> Result<NewToken> {
+    fn new(
+        kind: Kind,
+        uid: UserId,
+        aid: AccountId,
+        email: &Email,
+        ttl_ms: i64,
+    ) -> Result<NewToken> {
         let secret = new_token()?;
-        let expires = now_ms() + INVITE_TTL_MS;
+        let issued = now_ms();
+        let expires = issued + ttl_ms;
         Ok(NewToken {
             hash: sha256_hex(secret.as_bytes()),
             secret,
             record: TokenRecord {
-                kind: "invite".into(),
+                kind,
                 user_id: uid,
                 account_id: aid,
                 email: Some(email.to_string()),
+                account_name: None,
+                issued,
                 expires,
                 ttl: expires / 1000 + CLEANUP_AFTER_SECS,
             },
         })
+    }
+
+    pub fn invite(uid: UserId, aid: AccountId, email: &Email) -> Result<NewToken> {
+        Self::new(Kind::Invite, uid, aid, email, INVITE_TTL_MS)
+    }
+
+    pub fn reset(uid: UserId, aid: AccountId, email: &Email) -> Result<NewToken> {
+        Self::new(Kind::Reset, uid, aid, email, RESET_TTL_MS)
+    }
+
+    /// A registration: the account and owner ids are chosen now, made at signup.
+    pub fn register(email: &Email, account_name: &str) -> Result<NewToken> {
+        let mut t = Self::new(
+            Kind::Register,
+            UserId::new(),
+            AccountId::new(),
+            email,
+            REGISTER_TTL_MS,
+        )?;
+        t.record.account_name = Some(account_name.to_string());
+        Ok(t)
     }
 
     pub fn insert_op(&self) -> Result<Op> {
@@ -69,28 +127,49 @@ pub struct FoundToken {
     pub record: TokenRecord,
 }
 
-/// Finds an unexpired invite token. Unknown → `TokenInvalid`, past its
-/// expiry → `TokenExpired`.
-pub async fn find_invite(table: &dyn Table, secret: &str) -> Result<FoundToken> {
-    let invalid = || Error::TokenInvalid("the invite link is invalid or was already used");
+/// What to say about a link that doesn't work.
+fn invalid(kind: Kind) -> Error {
+    Error::TokenInvalid(match kind {
+        Kind::Invite | Kind::Register => "the invite link is invalid or was already used",
+        Kind::Reset => "the reset link is invalid or was already used",
+    })
+}
+
+fn expired(kind: Kind) -> Error {
+    Error::TokenExpired(match kind {
+        Kind::Invite => "the invite link has expired; ask for a new one",
+        Kind::Register => "the link has expired; register again",
+        Kind::Reset => "the reset link has expired; ask for a new one",
+    })
+}
+
+/// Finds an unexpired token of one of `kinds` (the first names the errors).
+/// Unknown → `TokenInvalid`, past its expiry → `TokenExpired`.
+pub async fn find(table: &dyn Table, secret: &str, kinds: &[Kind]) -> Result<FoundToken> {
+    let named = kinds.first().copied().unwrap_or(Kind::Invite);
     if secret.is_empty() || secret.len() > 100 {
-        return Err(invalid());
+        return Err(invalid(named));
     }
     let hash = sha256_hex(secret.as_bytes());
     let item = table
         .get(&keys::token(&hash), true)
         .await?
-        .ok_or_else(invalid)?;
+        .ok_or_else(|| invalid(named))?;
     let record: TokenRecord = from_item(item)?;
-    if record.kind != "invite" {
-        return Err(invalid());
+    if !kinds.contains(&record.kind) {
+        return Err(invalid(named));
     }
     if record.expires < now_ms() {
-        return Err(Error::TokenExpired(
-            "the invite link has expired; ask for a new one",
-        ));
+        return Err(expired(record.kind));
     }
     Ok(FoundToken { hash, record })
+}
+
+impl FoundToken {
+    /// The error for this link once it turns out not to work after all.
+    pub fn invalid(&self) -> Error {
+        invalid(self.record.kind)
+    }
 }
 
 /// Spends a token: fails if it was already spent.

@@ -7,7 +7,8 @@ use serde_json::{Map, Value};
 
 use super::codec::{from_item, to_item};
 use super::keys;
-use crate::domain::{AccountId, Email, Role, UserId, UserState};
+use crate::auth::ACCESS_TTL_SECS;
+use crate::domain::{AccountId, Email, Role, SessionId, UserId, UserState};
 use crate::error::Result;
 use crate::ports::{Cond, Item, Op, Table};
 
@@ -55,6 +56,29 @@ pub struct User {
     /// password and second factor live in the user pool.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idp: Option<String>,
+    /// The one session a mass sign-out spared: the caller's, when turning MFA
+    /// on or off ended the user's *other* sessions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub survivor: Option<String>,
+    /// Hashes of the unused recovery codes (see `users::mfa`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub recovery: Vec<String>,
+    /// TOTP codes that completed a login lately, hashed: a code is accepted
+    /// once. Kept while a code can still be valid (see `users::mfa`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub used_codes: Vec<UsedCode>,
+    /// When the password was last set (ms): reset links issued before it are void.
+    #[serde(default)]
+    pub password_changed: i64,
+}
+
+/// A TOTP code that completed a login.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UsedCode {
+    /// Hash of the code.
+    pub h: String,
+    /// When it was used, ms.
+    pub at: i64,
 }
 
 impl User {
@@ -97,9 +121,59 @@ impl User {
             .when(Cond::Eq("version".into(), self.version.into()))
     }
 
+    /// A new user record with nothing but what every user has.
+    pub fn new(
+        id: UserId,
+        account_id: AccountId,
+        email: Email,
+        role: Role,
+        state: UserState,
+        now: i64,
+    ) -> User {
+        User {
+            id,
+            account_id,
+            email,
+            first: String::new(),
+            last: String::new(),
+            role,
+            state,
+            mfa: false,
+            preferences: Default::default(),
+            activity: None,
+            created: now,
+            updated: now,
+            version: 0,
+            invite_hash: None,
+            groups: Vec::new(),
+            sessions_valid_after: 0,
+            revoked: Default::default(),
+            idp: None,
+            survivor: None,
+            recovery: Vec::new(),
+            used_codes: Vec::new(),
+            password_changed: 0,
+        }
+    }
+
+    /// Ends every session that started before `now`; `keep` spares one.
+    pub fn end_sessions(&mut self, now: i64, keep: Option<SessionId>) {
+        self.sessions_valid_after = now;
+        self.survivor = keep.map(|s| s.to_string());
+        self.revoked.clear();
+    }
+
+    /// Ends one session at once: its access token outlives the session item
+    /// by up to 15 minutes, so it is remembered until then (older ones go).
+    pub fn revoke_session(&mut self, sid: SessionId, now: i64) {
+        self.revoked.retain(|_, until| *until >= now);
+        self.revoked
+            .insert(sid.to_string(), now + (ACCESS_TTL_SECS + 60) * 1000);
+    }
+
     /// Whether a session that started at `started` (ms) is still good.
     pub fn session_valid(&self, session_id: &str, started: i64, now: i64) -> bool {
-        started >= self.sessions_valid_after
+        (started >= self.sessions_valid_after || self.survivor.as_deref() == Some(session_id))
             && self
                 .revoked
                 .get(session_id)

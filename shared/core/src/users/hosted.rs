@@ -17,13 +17,15 @@
 //!   every request and login is checked), and its password is changed in the
 //!   hosted UI.
 
-use crate::domain::{AccountName, Email, Name, UserState};
+use crate::domain::{AccountId, AccountName, Email, Name, UserId, UserState};
 use crate::error::{Error, Result};
 use crate::plans;
 use crate::repo::{claims, users};
+use crate::roster::Tx;
 use crate::Roster;
 
-use super::login::{NewLogin, Tokens};
+use super::register::{new_account, NewLogin};
+use super::Tokens;
 
 /// The body that came with the hosted-UI token.
 pub enum HostedLogin {
@@ -60,7 +62,7 @@ impl Roster {
                 if user.state == UserState::Disabled {
                     return Err(Error::Forbidden("this user is disabled"));
                 }
-                self.start_session(user, account, None).await
+                self.start_session(user, account, None, None).await
             }
             HostedLogin::Register { account_name } => {
                 if !self.settings.open_registration {
@@ -77,10 +79,12 @@ impl Roster {
                     None => AccountName::parse(&default_account_name(&email))?,
                 };
                 let login = NewLogin::Hosted(&identity.subject);
+                let ids = (AccountId::new(), UserId::new());
+                let (account, owner) = new_account(&name, plans::DEFAULT_PLAN, &email, ids)?;
                 let (user, account) = self
-                    .open_account(&name, plans::DEFAULT_PLAN, &email, login, None)
+                    .open_account(account, owner, login, Tx::new(), |_| None)
                     .await?;
-                self.start_session(user, account, None).await
+                self.start_session(user, account, None, None).await
             }
             HostedLogin::Invite { token, first, last } => {
                 let pending = self.pending_for(&token).await?;
@@ -92,7 +96,7 @@ impl Roster {
                 }
                 let login = NewLogin::Hosted(&identity.subject);
                 let (user, account) = self.activate(pending, first, last, login).await?;
-                self.start_session(user, account, None).await
+                self.start_session(user, account, None, None).await
             }
         }
     }

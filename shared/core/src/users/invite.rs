@@ -1,14 +1,15 @@
 //! Inviting people: the pending user, its seat, its token and its e-mail.
 
-use crate::clock::{now_ms, rfc3339};
+use crate::clock::now_ms;
 use crate::domain::{Email, Name, Role, UserId, UserState};
 use crate::error::{Error, Result};
+use crate::mail;
 use crate::policy;
-use crate::ports::Mail;
 use crate::repo::claims::{self, EmailClaim};
 use crate::repo::codec::from_item;
 use crate::repo::tokens::{self, NewToken};
 use crate::repo::{accounts, get_many, keys, Account, User};
+use crate::roster::Tx;
 use crate::Roster;
 
 use super::{Caller, UserRef};
@@ -44,36 +45,23 @@ impl Roster {
         let now = now_ms();
         let uid = UserId::new();
         let token = NewToken::invite(uid, aid, &email)?;
-        let user = User {
-            id: uid,
-            account_id: aid,
-            email: email.clone(),
-            first: first.as_str().to_string(),
-            last: last.as_str().to_string(),
-            role,
-            state: UserState::Pending,
-            mfa: false,
-            preferences: Default::default(),
-            activity: None,
-            created: now,
-            updated: now,
-            version: 0,
-            invite_hash: Some(token.hash.clone()),
-            groups: Vec::new(),
-            sessions_valid_after: 0,
-            revoked: Default::default(),
-            idp: None,
-        };
-        let ops = vec![
-            user.insert_op()?,
-            claims::invite_op(aid, &email, uid)?,
-            accounts::take_seat(aid),
-            token.insert_op()?,
-        ];
-        self.write(ops, |i| match i {
-            1 => Some(Error::conflict("email", "this email is already invited")),
-            2 => Some(no_seat()),
-            _ => None,
+        let mut user = User::new(uid, aid, email.clone(), role, UserState::Pending, now);
+        user.first = first.as_str().to_string();
+        user.last = last.as_str().to_string();
+        user.invite_hash = Some(token.hash.clone());
+        let mut tx = Tx::new();
+        tx.push(user.insert_op()?);
+        let invited = tx.push(claims::invite_op(aid, &email, uid)?);
+        let seat = tx.push(accounts::take_seat(aid));
+        tx.push(token.insert_op()?);
+        self.write(tx, |failed| {
+            if failed == invited {
+                Some(Error::conflict("email", "this email is already invited"))
+            } else if failed == seat {
+                Some(no_seat())
+            } else {
+                None
+            }
         })
         .await?;
         let url = self.invite_url(&token.secret);
@@ -97,9 +85,11 @@ impl Roster {
         }
         let token = NewToken::invite(user.id, user.account_id, &user.email)?;
         let old = user.invite_hash.replace(token.hash.clone());
-        let mut ops = vec![user.replace_op(now_ms())?, token.insert_op()?];
-        ops.extend(old.map(|h| tokens::discard_op(&h)));
-        self.write(ops, |_| None).await?;
+        let mut tx = Tx::new();
+        tx.push(user.replace_op(now_ms())?);
+        tx.push(token.insert_op()?);
+        tx.extend(old.map(|h| tokens::discard_op(&h)));
+        self.write(tx, |_| None).await?;
         let url = self.invite_url(&token.secret);
         Ok((user, url))
     }
@@ -111,35 +101,14 @@ impl Roster {
         url: &str,
         account: &Account,
     ) -> Result<()> {
-        let inviter = display_name(&caller.user);
-        let expires = rfc3339(now_ms() + tokens::INVITE_TTL_MS);
-        let subject = format!("{inviter} invited you to {}", account.name);
-        let text = format!(
-            "Hello,\n\n{inviter} invited you to join {account} as {role}.\n\n\
-             Accept the invitation: {url}\n\n\
-             The link works once and expires at {expires}.\n",
-            account = account.name,
-            role = user.role,
+        let mail = mail::invite(
+            user.email.as_str(),
+            &display_name(&caller.user),
+            &account.name,
+            user.role.as_str(),
+            url,
+            now_ms() + tokens::INVITE_TTL_MS,
         );
-        let html = format!(
-            "<!doctype html><html><body>\
-             <p>Hello,</p>\
-             <p>{inviter} invited you to join <strong>{account}</strong> as {role}.</p>\
-             <p><a href=\"{url}\">Accept the invitation</a></p>\
-             <p>The link works once and expires at {expires}.</p>\
-             </body></html>",
-            inviter = html_escape(&inviter),
-            account = html_escape(&account.name),
-            role = user.role,
-            url = html_escape(url),
-        );
-        let mail = Mail {
-            to: user.email.to_string(),
-            subject,
-            text,
-            html,
-            link: Some(url.to_string()),
-        };
         self.mailer.send(&mail).await.map_err(|e| {
             tracing::error!(error = %e, "invite e-mail not sent");
             Error::Unavailable(
@@ -157,14 +126,6 @@ fn display_name(user: &User) -> String {
     } else {
         name.to_string()
     }
-}
-
-fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
 }
 
 pub(crate) fn no_seat() -> Error {

@@ -9,6 +9,7 @@ use crate::policy::{self, Managing};
 use crate::repo::claims;
 use crate::repo::tokens;
 use crate::repo::{accounts, users, Account, User};
+use crate::roster::Tx;
 use crate::Roster;
 
 use super::Caller;
@@ -96,7 +97,8 @@ impl Roster {
         let target = change.id.unwrap_or(caller.user.id);
         policy::require_self_or_admin(&caller.user, target)?;
         let mut user = self.find_user(caller, &UserRef::Id(target)).await?;
-        let mut ops = Vec::new();
+        // The email change's ops, written after the user's own.
+        let mut moved = None;
         let mut login_switch = None;
 
         if let Some(state) = change.state.filter(|s| *s != user.state) {
@@ -111,7 +113,7 @@ impl Roster {
             login_switch = Some(state);
             if state == UserState::Disabled {
                 // Disabled users are signed out everywhere.
-                user.sessions_valid_after = now_ms();
+                user.end_sessions(now_ms(), None);
             }
         }
         if let Some(email) = change.email.filter(|e| *e != user.email) {
@@ -131,11 +133,10 @@ impl Roster {
             }
             // The old link went to the wrong mailbox: it stops working, and
             // the admin sends a new one with resendInvite.
-            ops.push(claims::uninvite_op(aid, &user.email));
-            ops.push(claims::invite_op(aid, &email, user.id)?);
-            if let Some(hash) = user.invite_hash.take() {
-                ops.push(tokens::discard_op(&hash));
-            }
+            let old_invite = claims::uninvite_op(aid, &user.email);
+            let new_invite = claims::invite_op(aid, &email, user.id)?;
+            let old_token = user.invite_hash.take().map(|h| tokens::discard_op(&h));
+            moved = Some((old_invite, new_invite, old_token));
             user.email = email;
         }
         if let Some(first) = change.first {
@@ -147,9 +148,17 @@ impl Roster {
         if let Some(preferences) = change.preferences {
             user.preferences = preferences;
         }
-        ops.insert(0, user.replace_op(now_ms())?);
-        self.write(ops, |i| {
-            (i == 2).then(|| Error::conflict("email", "this email is already invited"))
+        let mut tx = Tx::new();
+        tx.push(user.replace_op(now_ms())?);
+        let mut invited = None;
+        if let Some((old_invite, new_invite, old_token)) = moved {
+            tx.push(old_invite);
+            invited = Some(tx.push(new_invite));
+            tx.extend(old_token);
+        }
+        self.write(tx, |failed| {
+            (Some(failed) == invited)
+                .then(|| Error::conflict("email", "this email is already invited"))
         })
         .await?;
         if let Some(state) = login_switch {
@@ -188,8 +197,9 @@ impl Roster {
         policy::require_grantable(&caller.user, role)?;
         if user.role != role {
             user.role = role;
-            let op = user.replace_op(now_ms())?;
-            self.write(vec![op], |_| None).await?;
+            let mut tx = Tx::new();
+            tx.push(user.replace_op(now_ms())?);
+            self.write(tx, |_| None).await?;
         }
         if send_invite && user.state == UserState::Pending {
             let (user, url) = self.resend_invite(caller, UserRef::Id(user.id)).await?;
@@ -205,22 +215,24 @@ impl Roster {
         let user = self.find_user(caller, &target).await?;
         policy::require_may_manage(&caller.user, &user, Managing::Remove)?;
         let aid = user.account_id;
-        let mut ops = vec![user.delete_op(), accounts::free_seat(aid)];
+        let mut tx = Tx::new();
+        tx.push(user.delete_op());
+        tx.push(accounts::free_seat(aid));
         match user.state {
             UserState::Pending => {
-                ops.push(claims::uninvite_op(aid, &user.email));
-                if let Some(hash) = &user.invite_hash {
-                    ops.push(tokens::discard_op(hash));
-                }
+                tx.push(claims::uninvite_op(aid, &user.email));
+                tx.extend(user.invite_hash.as_deref().map(tokens::discard_op));
             }
             UserState::Active | UserState::Disabled => {
-                ops.push(claims::release_op(&user.email, user.id));
-                if let Some(subject) = &user.idp {
-                    ops.push(claims::unlink_op(subject, user.id));
-                }
+                tx.push(claims::release_op(&user.email, user.id));
+                tx.extend(
+                    user.idp
+                        .as_deref()
+                        .map(|subject| claims::unlink_op(subject, user.id)),
+                );
             }
         }
-        self.write(ops, |_| None).await?;
+        self.write(tx, |_| None).await?;
         if user.state != UserState::Pending && user.idp.is_none() {
             // The user is already gone from roster; a login left behind at
             // the provider cannot be used, so a failure here is only logged.

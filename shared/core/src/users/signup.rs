@@ -1,19 +1,26 @@
-//! Finishing an invite: reading it (never spends it) and signing up (spends it once).
+//! Following a mailed link to join: reading it (never spends it) and signing
+//! up (spends it once). An invite's link activates its pending user; an open
+//! registration's link creates the account and its owner.
 
 use crate::clock::now_ms;
-use crate::domain::{Email, Name, Password, UserState};
+use crate::domain::{AccountName, Email, Name, Password, Role, UserState};
 use crate::error::{Error, Result};
+use crate::ports::PasswordCheck;
 use crate::repo::claims::{self, EmailClaim};
-use crate::repo::tokens::{self, FoundToken};
-use crate::repo::{accounts, get_many, keys, users, Account, User};
+use crate::repo::tokens::{self, FoundToken, Kind};
+use crate::repo::{accounts, get_many, keys, password_locks, users, Account, User};
+use crate::roster::Tx;
 use crate::Roster;
 
-use super::login::NewLogin;
+use super::register::NewLogin;
 
-/// What an invitee sees before signing up.
+/// What someone who follows a link sees before signing up.
 pub struct SignupInfo {
-    pub user: User,
-    pub account: Account,
+    pub email: Email,
+    pub first: String,
+    pub last: String,
+    pub role: Role,
+    pub account_name: String,
     pub expires: i64,
 }
 
@@ -29,19 +36,41 @@ pub(crate) struct Pending {
 
 const USED: &str = "the invite link is invalid or was already used";
 
+/// The link is being used by another request right now.
+fn in_use() -> Error {
+    Error::TokenInvalid(USED)
+}
+
 impl Roster {
-    /// Reads an invite without spending it: mail scanners open links too.
+    /// Reads a link without spending it: mail scanners open links too.
     pub async fn signup_info(&self, token: &str) -> Result<SignupInfo> {
-        let pending = self.pending_for(token).await?;
+        let found =
+            tokens::find(self.table.as_ref(), token, &[Kind::Invite, Kind::Register]).await?;
+        if found.record.kind == Kind::Register {
+            let (email, name) = registration(&found)?;
+            return Ok(SignupInfo {
+                email,
+                first: String::new(),
+                last: String::new(),
+                role: Role::Owner,
+                account_name: name.as_str().to_string(),
+                expires: found.record.expires,
+            });
+        }
+        let pending = self.pending_from(found).await?;
         Ok(SignupInfo {
-            user: pending.user,
-            account: pending.account,
+            email: pending.user.email,
+            first: pending.user.first,
+            last: pending.user.last,
+            role: pending.user.role,
+            account_name: pending.account.name,
             expires: pending.found.record.expires,
         })
     }
 
-    /// Signs up from an invite: sets the password, activates the user, takes
-    /// the e-mail's global claim and spends the token, all or nothing.
+    /// Signs up from a link: sets the password and activates the invited
+    /// user (or creates the registered account and its owner), takes the
+    /// e-mail's global claim and spends the token, all or nothing.
     pub async fn signup(
         &self,
         token: &str,
@@ -49,13 +78,20 @@ impl Roster {
         last: Option<Name>,
         password: &str,
     ) -> Result<(User, Account)> {
-        let pending = self.pending_for(token).await?;
+        let found =
+            tokens::find(self.table.as_ref(), token, &[Kind::Invite, Kind::Register]).await?;
+        if found.record.kind == Kind::Register {
+            return self.finish_registration(found, first, last, password).await;
+        }
+        let pending = self.pending_from(found).await?;
         let password = Password::parse(password, &pending.user.email)?;
         self.activate(pending, first, last, NewLogin::Password(&password))
             .await
     }
 
-    /// Turns a pending user active with its login, all or nothing.
+    /// Turns a pending user active with its login, all or nothing. A
+    /// password is set only under the login's password lock, so of two
+    /// signups with one link only the winner's password is ever set.
     pub(crate) async fn activate(
         &self,
         pending: Pending,
@@ -63,25 +99,47 @@ impl Roster {
         last: Option<Name>,
         login: NewLogin<'_>,
     ) -> Result<(User, Account)> {
+        if pending.email_taken {
+            return Err(email_taken());
+        }
+        match login {
+            NewLogin::Password(password) => {
+                let uid = pending.user.id;
+                self.under_password_lock(uid, in_use, |holder| async move {
+                    self.identity
+                        .create_login(
+                            &uid.to_string(),
+                            pending.user.email.as_str(),
+                            password.as_str(),
+                        )
+                        .await?;
+                    self.commit_activation(pending, first, last, None, Some(&holder))
+                        .await
+                })
+                .await
+            }
+            NewLogin::Hosted(subject) => {
+                self.commit_activation(pending, first, last, Some(subject), None)
+                    .await
+            }
+        }
+    }
+
+    async fn commit_activation(
+        &self,
+        pending: Pending,
+        first: Option<Name>,
+        last: Option<Name>,
+        subject: Option<&str>,
+        lock: Option<&str>,
+    ) -> Result<(User, Account)> {
         let Pending {
             mut user,
             found,
             account,
-            email_taken: taken,
+            ..
         } = pending;
-        if taken {
-            return Err(email_taken());
-        }
-        match login {
-            // The login first: repeating it is harmless, and a user is never
-            // active without one.
-            NewLogin::Password(password) => {
-                self.identity
-                    .create_login(&user.id.to_string(), user.email.as_str(), password.as_str())
-                    .await?
-            }
-            NewLogin::Hosted(subject) => user.idp = Some(subject.to_string()),
-        }
+        user.idp = subject.map(str::to_string);
         if let Some(first) = first {
             user.first = first.as_str().to_string();
         }
@@ -90,35 +148,46 @@ impl Roster {
         }
         user.state = UserState::Active;
         user.invite_hash = None;
+        user.password_changed = now_ms();
         let claim = EmailClaim {
             user_id: user.id,
             account_id: user.account_id,
         };
-        let mut ops = vec![
-            tokens::spend_op(&found.hash),
-            user.replace_op(now_ms())?,
-            claims::claim_op(&user.email, &claim)?,
-            claims::uninvite_op(user.account_id, &user.email),
-        ];
-        if let Some(subject) = &user.idp {
-            ops.push(claims::link_op(subject, &claim)?);
-        }
-        self.write(ops, |i| match i {
-            0 | 1 => Some(Error::TokenInvalid(USED)),
-            2 => Some(email_taken()),
-            4 => Some(super::login::identity_linked()),
-            _ => None,
+        let mut tx = Tx::new();
+        let spent = tx.push(tokens::spend_op(&found.hash));
+        let activated = tx.push(user.replace_op(now_ms())?);
+        let claimed = tx.push(claims::claim_op(&user.email, &claim)?);
+        tx.push(claims::uninvite_op(user.account_id, &user.email));
+        let linked = match &user.idp {
+            Some(subject) => Some(tx.push(claims::link_op(subject, &claim)?)),
+            None => None,
+        };
+        let locked = lock.map(|holder| tx.push(password_locks::release_op(user.id, holder)));
+        self.write(tx, |failed| {
+            if failed == spent || failed == activated || Some(failed) == locked {
+                Some(Error::TokenInvalid(USED))
+            } else if failed == claimed {
+                Some(email_taken())
+            } else if Some(failed) == linked {
+                Some(super::register::identity_linked())
+            } else {
+                None
+            }
         })
         .await?;
         Ok((user, account))
     }
 
-    /// The pending user an invite token names, if the token is its current
-    /// one: the token, then the user, its account and its e-mail's claim in
-    /// one batch (the token names the e-mail).
+    /// The pending user an invite token names, if the token is its current one.
     pub(crate) async fn pending_for(&self, token: &str) -> Result<Pending> {
+        let found = tokens::find(self.table.as_ref(), token, &[Kind::Invite]).await?;
+        self.pending_from(found).await
+    }
+
+    /// The token's user, its account and its e-mail's claim in one batch
+    /// (the token names the e-mail).
+    async fn pending_from(&self, found: FoundToken) -> Result<Pending> {
         let table = self.table.as_ref();
-        let found = tokens::find_invite(table, token).await?;
         let (aid, uid) = (found.record.account_id, found.record.user_id);
         let (user, account, email_taken) = match found.record.email.as_deref() {
             Some(email) => {
@@ -161,17 +230,9 @@ impl Roster {
             email_taken,
         })
     }
-}
 
-fn email_taken() -> Error {
-    Error::conflict(
-        "email",
-        "this email already belongs to a user; log in instead",
-    )
-}
-
-impl Roster {
-    /// `user/login` `{invite, password, first?, last?}`: signs up and logs in at once.
+    /// `user/login` `{invite, password, first?, last?}`: signs up and logs in
+    /// at once (an invite's link or a registration's).
     pub async fn signup_and_login(
         &self,
         token: &str,
@@ -180,6 +241,39 @@ impl Roster {
         password: &str,
     ) -> Result<super::Tokens> {
         let (user, account) = self.signup(token, first, last, password).await?;
-        self.start_session(user, account, None).await
+        // A provider that hands out grants (Cognito) gives one at a login:
+        // log in once, so this session can enrol MFA like any other.
+        let grant = if self.identity.needs_grant() {
+            match self
+                .identity
+                .check_password(Some(&user.id.to_string()), password)
+                .await?
+            {
+                PasswordCheck::Ok { grant } => grant,
+                _ => None,
+            }
+        } else {
+            None
+        };
+        self.start_session(user, account, grant, None).await
     }
+}
+
+/// The e-mail and account name a registration link was mailed for.
+pub(crate) fn registration(found: &FoundToken) -> Result<(Email, AccountName)> {
+    let email = found
+        .record
+        .email
+        .as_deref()
+        .map(|e| Email::from_stored(e.to_string()))
+        .ok_or_else(|| Error::Internal("a registration token without its e-mail".into()))?;
+    let name = AccountName::parse(found.record.account_name.as_deref().unwrap_or_default())?;
+    Ok((email, name))
+}
+
+pub(crate) fn email_taken() -> Error {
+    Error::conflict(
+        "email",
+        "this email already belongs to a user; log in instead",
+    )
 }

@@ -1,4 +1,4 @@
-//! `user/changePassword`.
+//! `user/changePassword`, `user/forgotPassword`, `user/resetPassword`.
 
 use roster_core::Roster;
 use serde::Deserialize;
@@ -19,5 +19,33 @@ pub async fn change_password(roster: &Roster, call: Call) -> Result<Reply, ApiEr
     roster
         .change_password(call.caller()?, &b.current_password, &b.password)
         .await?;
+    Reply::empty()
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ForgotBody {
+    email: String,
+}
+
+/// Always `{}`, whatever the address (core paces the answer).
+pub async fn forgot_password(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
+    call.no_query()?;
+    let b: ForgotBody = call.body()?;
+    roster.forgot_password(&b.email).await?;
+    Reply::empty()
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ResetBody {
+    token: String,
+    password: String,
+}
+
+pub async fn reset_password(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
+    call.no_query()?;
+    let b: ResetBody = call.body()?;
+    roster.reset_password(&b.token, &b.password).await?;
     Reply::empty()
 }

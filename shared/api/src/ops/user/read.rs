@@ -74,5 +74,6 @@ pub async fn info(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
         account_name: &account.name,
         owner: caller.user.role == Role::Owner,
         plan: &account.plan,
+        recovery_codes_left: caller.user.recovery.len(),
     })
 }

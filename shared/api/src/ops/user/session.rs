@@ -2,7 +2,7 @@
 
 use roster_core::domain::Name;
 use roster_core::users::{HostedLogin, LoginOutcome};
-use roster_core::{Error, Roster};
+use roster_core::Roster;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -30,7 +30,10 @@ enum Form {
         email: String,
         password: String,
     },
-    Challenge,
+    Challenge {
+        session: String,
+        code: String,
+    },
     Invite {
         token: String,
         password: String,
@@ -64,8 +67,8 @@ fn form(b: LoginBody) -> Result<Form, ApiError> {
             account_name: None,
         } => Ok(Form::Password { email, password }),
         LoginBody {
-            session: Some(_),
-            code: Some(_),
+            session: Some(session),
+            code: Some(code),
             email: None,
             password: None,
             invite: None,
@@ -73,7 +76,7 @@ fn form(b: LoginBody) -> Result<Form, ApiError> {
             last: None,
             register: None,
             account_name: None,
-        } => Ok(Form::Challenge),
+        } => Ok(Form::Challenge { session, code }),
         LoginBody {
             invite: Some(token),
             password: Some(password),
@@ -181,11 +184,7 @@ pub async fn login(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
                 return Reply::json(&json!({"challenge": "MFA", "session": session}))
             }
         },
-        // No login asks for a second factor until MFA lands (its own
-        // issue), so no challenge session can be valid yet.
-        Form::Challenge => {
-            return Err(Error::Unauthenticated("the MFA session is invalid or expired").into())
-        }
+        Form::Challenge { session, code } => roster.login_with_code(&session, &code).await?,
         Form::Invite {
             token,
             password,
@@ -201,11 +200,15 @@ pub async fn login(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
                 )
                 .await?
         }
+        // The mailbox is proven first: the same answer for every address.
         Form::Register {
             email,
             password,
             account_name,
-        } => roster.register(&email, &password, &account_name).await?,
+        } => {
+            roster.register(&email, &password, &account_name).await?;
+            return Reply::accepted();
+        }
     };
     Reply::json(&views::tokens(&tokens))
 }

@@ -20,11 +20,11 @@ pub async fn signup_info(roster: &Roster, call: Call) -> Result<Reply, ApiError>
     let b: InfoBody = call.body()?;
     let info = roster.signup_info(&b.token).await?;
     Reply::json(&json!({
-        "email": info.user.email.as_str(),
-        "first": info.user.first,
-        "last": info.user.last,
-        "role": info.user.role.as_str(),
-        "accountName": info.account.name,
+        "email": info.email.as_str(),
+        "first": info.first,
+        "last": info.last,
+        "role": info.role.as_str(),
+        "accountName": info.account_name,
         "expires": rfc3339(info.expires),
     }))
 }

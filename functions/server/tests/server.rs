@@ -1,9 +1,18 @@
 //! The real `roster-server` over HTTP: the whole invite story read from the
 //! outbox, and restarts (clean and `kill -9`) that lose nothing.
 
+use std::path::Path;
+
 use roster_tests::app::token_of;
-use roster_tests::server::{server_bin, Server};
+use roster_tests::server::Server;
 use serde_json::{json, Value};
+
+/// This package's binary, built by cargo for this test run.
+const BIN: &str = env!("CARGO_BIN_EXE_roster-server");
+
+fn start(dir: &Path, args: &[&str]) -> Server {
+    Server::start(BIN, dir, args)
+}
 
 const OWNER: &str = "boss@example.com";
 const PW: &str = "correct horse battery";
@@ -36,7 +45,7 @@ fn token(v: &Value) -> String {
 #[test]
 fn the_invite_story_end_to_end() {
     let dir = tempfile::tempdir().unwrap();
-    let s = Server::start(dir.path(), &owner_flags());
+    let s = start(dir.path(), &owner_flags());
     let boss = token(&login(&s, OWNER, PW));
 
     // invite → the link arrives in the outbox
@@ -107,7 +116,7 @@ fn the_invite_story_end_to_end() {
 #[test]
 fn a_restart_on_the_same_data_folder_loses_nothing() {
     let dir = tempfile::tempdir().unwrap();
-    let s = Server::start(dir.path(), &owner_flags());
+    let s = start(dir.path(), &owner_flags());
     let first = login(&s, OWNER, PW);
     let boss = token(&first);
     for i in 0..3 {
@@ -123,7 +132,7 @@ fn a_restart_on_the_same_data_folder_loses_nothing() {
     assert!(s.stop().success());
 
     // Without the owner flags this time: the store is already set up.
-    let s = Server::start(dir.path(), &[]);
+    let s = start(dir.path(), &[]);
     // The signing key survived: the old access token, refresh token and cursor still work.
     let (st, info) = s.post("user/info", Some(&boss), &json!({}));
     assert_eq!((st, info["accountName"].as_str()), (200, Some("Story Inc")));
@@ -150,7 +159,7 @@ fn a_restart_on_the_same_data_folder_loses_nothing() {
     login(&s, OWNER, PW);
     // Starting again with the owner flags changes nothing.
     assert!(s.stop().success());
-    let s = Server::start(dir.path(), &owner_flags());
+    let s = start(dir.path(), &owner_flags());
     let (_, page) = s.post_query("user/find", "limit=100", &boss, &json!({}));
     assert_eq!(page["data"].as_array().unwrap().len(), 4);
 }
@@ -158,7 +167,7 @@ fn a_restart_on_the_same_data_folder_loses_nothing() {
 #[test]
 fn a_write_that_returned_survives_kill_9() {
     let dir = tempfile::tempdir().unwrap();
-    let s = Server::start(dir.path(), &owner_flags());
+    let s = start(dir.path(), &owner_flags());
     let boss = token(&login(&s, OWNER, PW));
     let (st, v) = s.post(
         "user/invite",
@@ -169,7 +178,7 @@ fn a_write_that_returned_survives_kill_9() {
     let invite = token_of(v["inviteUrl"].as_str().unwrap());
     s.kill();
 
-    let s = Server::start(dir.path(), &[]);
+    let s = start(dir.path(), &[]);
     let (st, info) = s.post("user/signupInfo", None, &json!({"token": invite}));
     assert_eq!(st, 200, "{info}");
     assert_eq!(info["email"], "ann@example.com");
@@ -178,7 +187,7 @@ fn a_write_that_returned_survives_kill_9() {
 #[test]
 fn an_empty_store_without_owner_flags_still_serves() {
     let dir = tempfile::tempdir().unwrap();
-    let s = Server::start(dir.path(), &[]);
+    let s = start(dir.path(), &[]);
     let (st, v) = s.post("user/login", None, &json!({"email": OWNER, "password": PW}));
     assert_eq!(
         (st, v["error"]["code"].as_str()),
@@ -189,7 +198,7 @@ fn an_empty_store_without_owner_flags_still_serves() {
 #[test]
 fn a_weak_owner_password_stops_the_server_with_a_message() {
     let dir = tempfile::tempdir().unwrap();
-    let out = std::process::Command::new(server_bin())
+    let out = std::process::Command::new(BIN)
         .args(["--data-dir"])
         .arg(dir.path())
         .args([
@@ -211,7 +220,7 @@ fn a_weak_owner_password_stops_the_server_with_a_message() {
 #[test]
 fn an_invitee_signs_up_through_the_hosted_ui() {
     let dir = tempfile::tempdir().unwrap();
-    let s = Server::start(dir.path(), &owner_flags());
+    let s = start(dir.path(), &owner_flags());
     let boss = token(&login(&s, OWNER, PW));
     let (st, invited) = s.post(
         "user/invite",

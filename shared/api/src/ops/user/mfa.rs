@@ -1,0 +1,97 @@
+//! `user/mfaSecret`, `user/setMfa`, `user/regenerateRecoveryCodes`, `user/resetMfa`.
+
+use qrcode::render::svg;
+use qrcode::{EcLevel, QrCode};
+use roster_core::domain::UserId;
+use roster_core::users::UserRef;
+use roster_core::{Error, Roster};
+use serde::{Deserialize, Serialize};
+
+use crate::views::{self, Reply};
+use crate::{ApiError, Call};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Empty {}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SecretView<'a> {
+    secret: &'a str,
+    otpauth_uri: &'a str,
+    qr_svg: String,
+}
+
+pub async fn mfa_secret(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
+    call.no_query()?;
+    let Empty {} = call.body()?;
+    let secret = roster.mfa_secret(call.caller()?).await?;
+    Reply::json(&SecretView {
+        secret: &secret.secret,
+        otpauth_uri: &secret.otpauth_uri,
+        qr_svg: qr_svg(&secret.otpauth_uri)?,
+    })
+}
+
+/// The URI as an SVG QR code (medium error correction, a quiet zone, at least
+/// 200 px): what an authenticator app scans.
+pub fn qr_svg(uri: &str) -> Result<String, ApiError> {
+    let code = QrCode::with_error_correction_level(uri.as_bytes(), EcLevel::M)
+        .map_err(|e| Error::internal("rendering the QR code", e))?;
+    Ok(code
+        .render::<svg::Color>()
+        .min_dimensions(200, 200)
+        .quiet_zone(true)
+        .build())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SetMfaBody {
+    enabled: bool,
+    code: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RecoveryView {
+    recovery_codes: Vec<String>,
+}
+
+pub async fn set_mfa(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
+    call.no_query()?;
+    let b: SetMfaBody = call.body()?;
+    match roster.set_mfa(call.caller()?, b.enabled, &b.code).await? {
+        Some(recovery_codes) => Reply::json(&RecoveryView { recovery_codes }),
+        None => Reply::empty(),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CodeBody {
+    code: String,
+}
+
+pub async fn regenerate_recovery_codes(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
+    call.no_query()?;
+    let b: CodeBody = call.body()?;
+    let recovery_codes = roster
+        .regenerate_recovery_codes(call.caller()?, &b.code)
+        .await?;
+    Reply::json(&RecoveryView { recovery_codes })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ResetMfaBody {
+    id: String,
+}
+
+pub async fn reset_mfa(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
+    call.no_query()?;
+    let b: ResetMfaBody = call.body()?;
+    let target = UserRef::Id(UserId::parse(&b.id)?);
+    let user = roster.reset_mfa(call.caller()?, target).await?;
+    Reply::json(&views::user(&user))
+}

@@ -1,0 +1,384 @@
+//! TOTP MFA: enrolment, turning it off, recovery codes, an admin's reset.
+//!
+//! The identity provider holds the TOTP factor (Cognito in AWS; argon2 +
+//! RFC 6238 in the embedded identity). What roster promises beyond it is its
+//! own state on the user item, the same on both backends:
+//! - recovery codes, 10 at a time, shown once and kept as SHA-256 hashes
+//!   (80 random bits each, so a hash can't be searched back to its code);
+//! - a TOTP code completes one login at most (codes used at login are kept,
+//!   hashed, while they could still be valid);
+//! - turning MFA on or off ends the user's other sessions.
+
+use crate::clock::now_ms;
+use crate::crypto::{random_bytes, sha256_hex};
+use crate::domain::UserState;
+use crate::error::{Error, Result};
+use crate::policy::{self, Managing};
+use crate::repo::{limits, UsedCode, User};
+use crate::Roster;
+
+use super::{Caller, UserRef};
+
+/// Recovery codes handed out at a time.
+pub const RECOVERY_CODES: usize = 10;
+/// How long a code that completed a login is remembered: longer than any code
+/// stays valid (its own step and one either side).
+const USED_CODE_KEPT_MS: i64 = 3 * 60 * 1000;
+
+/// A code as typed: a 6-digit TOTP code or a recovery code.
+#[derive(Clone)]
+pub(crate) enum Code {
+    Totp(String),
+    /// Lower-case, without separators.
+    Recovery(String),
+}
+
+/// The code's shape, or `None` for something that is neither.
+pub(crate) fn parse_code(raw: &str) -> Option<Code> {
+    let compact: String = raw
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .collect();
+    if compact.len() == 6 && compact.chars().all(|c| c.is_ascii_digit()) {
+        return Some(Code::Totp(compact));
+    }
+    let lower = compact.to_ascii_lowercase();
+    let recovery = lower.len() == 16 && lower.chars().all(|c| BASE32.contains(&(c as u8)));
+    recovery.then_some(Code::Recovery(lower))
+}
+
+const BASE32: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
+
+/// `RECOVERY_CODES` new codes (`xxxx-xxxx-xxxx-xxxx`) and their hashes.
+fn new_recovery_codes(user: &User) -> Result<(Vec<String>, Vec<String>)> {
+    let mut shown = Vec::with_capacity(RECOVERY_CODES);
+    let mut hashes = Vec::with_capacity(RECOVERY_CODES);
+    for _ in 0..RECOVERY_CODES {
+        let bytes = random_bytes::<10>()?;
+        // 80 bits, 5 at a time.
+        let mut acc: u128 = 0;
+        for b in bytes {
+            acc = (acc << 8) | u128::from(b);
+        }
+        let compact: String = (0..16)
+            .rev()
+            .map(|i| BASE32[((acc >> (i * 5)) & 31) as usize] as char)
+            .collect();
+        hashes.push(recovery_hash(user, &compact));
+        let groups: Vec<&str> = (0..4).map(|i| &compact[i * 4..i * 4 + 4]).collect();
+        shown.push(groups.join("-"));
+    }
+    Ok((shown, hashes))
+}
+
+fn recovery_hash(user: &User, compact: &str) -> String {
+    sha256_hex(format!("recovery:{}:{compact}", user.id).as_bytes())
+}
+
+fn code_hash(user: &User, code: &str) -> String {
+    sha256_hex(format!("totp:{}:{code}", user.id).as_bytes())
+}
+
+/// Whether this TOTP code already completed a login.
+pub(crate) fn code_used(user: &User, code: &str, now: i64) -> bool {
+    let h = code_hash(user, code);
+    user.used_codes
+        .iter()
+        .any(|u| u.h == h && u.at + USED_CODE_KEPT_MS > now)
+}
+
+/// Marks a TOTP code used; `false` if it already was.
+pub(crate) fn spend_totp(user: &mut User, code: &str, now: i64) -> bool {
+    if code_used(user, code, now) {
+        return false;
+    }
+    let h = code_hash(user, code);
+    user.used_codes.retain(|u| u.at + USED_CODE_KEPT_MS > now);
+    user.used_codes.push(UsedCode { h, at: now });
+    true
+}
+
+/// Spends a recovery code; `false` if the user has no such code (left).
+pub(crate) fn spend_recovery(user: &mut User, compact: &str) -> bool {
+    let h = recovery_hash(user, compact);
+    match user.recovery.iter().position(|r| *r == h) {
+        Some(at) => {
+            user.recovery.remove(at);
+            true
+        }
+        None => false,
+    }
+}
+
+/// What `user/mfaSecret` answers.
+pub struct MfaSecret {
+    /// Base32, for manual entry.
+    pub secret: String,
+    /// `otpauth://totp/<issuer>:<email>?secret=…&issuer=…`, for the QR code.
+    pub otpauth_uri: String,
+}
+
+impl std::fmt::Debug for MfaSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MfaSecret(***)")
+    }
+}
+
+fn wrong_code() -> Error {
+    Error::invalid("code", "the code is wrong")
+}
+
+impl Roster {
+    /// The provider's grant for MFA calls on the caller's behalf, when the
+    /// provider needs one (Cognito: for `AssociateSoftwareToken` and
+    /// `VerifySoftwareToken`). A session from a recovery code or a hosted-UI
+    /// token has none.
+    async fn mfa_grant(&self, caller: &Caller) -> Result<Option<String>> {
+        let grant = self.grant_of(caller).await?;
+        if self.identity.needs_grant() && grant.is_none() {
+            return Err(Error::Forbidden(
+                "this session can't change MFA: log in again with your password (and a TOTP code)",
+            ));
+        }
+        Ok(grant)
+    }
+
+    /// A new TOTP secret for the caller, pending until `setMfa` confirms it.
+    /// Refused while MFA is on: with Cognito, a new secret silently replaces
+    /// the enrolled one, so a device is changed by turning MFA off and on.
+    pub async fn mfa_secret(&self, caller: &Caller) -> Result<MfaSecret> {
+        require_own_login(&caller.user)?;
+        if caller.user.mfa {
+            return Err(Error::conflict(
+                "mfa",
+                "MFA is already on; turn it off to enrol another device",
+            ));
+        }
+        let grant = self.mfa_grant(caller).await?;
+        let secret = self
+            .identity
+            .start_totp(&caller.user.id.to_string(), grant.as_deref())
+            .await?;
+        let otpauth_uri = otpauth_uri(
+            &self.settings.mfa_issuer,
+            caller.user.email.as_str(),
+            &secret,
+        );
+        Ok(MfaSecret {
+            secret,
+            otpauth_uri,
+        })
+    }
+
+    /// Turns MFA on with a code of the pending secret (answering the new
+    /// recovery codes), or off with a TOTP or recovery code. Either ends the
+    /// caller's other sessions.
+    pub async fn set_mfa(
+        &self,
+        caller: &Caller,
+        enabled: bool,
+        code: &str,
+    ) -> Result<Option<Vec<String>>> {
+        require_own_login(&caller.user)?;
+        let login = caller.user.id.to_string();
+        if enabled {
+            if caller.user.mfa {
+                return Err(Error::conflict("enabled", "MFA is already on"));
+            }
+            let Some(Code::Totp(code)) = parse_code(code) else {
+                return Err(wrong_code());
+            };
+            let grant = self.mfa_grant(caller).await?;
+            if !self
+                .identity
+                .confirm_totp(&login, grant.as_deref(), &code)
+                .await?
+            {
+                return Err(wrong_code());
+            }
+            let (_, shown) = self
+                .change_user(
+                    &caller.user,
+                    |user, _| {
+                        let (shown, hashes) = new_recovery_codes(user)?;
+                        user.mfa = true;
+                        user.recovery = hashes;
+                        user.end_sessions(now_ms(), Some(caller.session));
+                        Ok(shown)
+                    },
+                    |_| None,
+                )
+                .await?;
+            return Ok(Some(shown));
+        }
+        if !caller.user.mfa {
+            return Err(Error::conflict("enabled", "MFA is already off"));
+        }
+        let code = self.checked_code(caller, code, true).await?;
+        self.identity.disable_totp(&login).await?;
+        self.change_user(
+            &caller.user,
+            |user, tx| {
+                if let Code::Recovery(compact) = &code {
+                    // Spent whatever happens next; a parallel use fails here.
+                    if !spend_recovery(user, compact) {
+                        return Err(wrong_code());
+                    }
+                }
+                user.mfa = false;
+                user.recovery.clear();
+                user.end_sessions(now_ms(), Some(caller.session));
+                tx.push(limits::LOGIN.clear_op(&user.email));
+                Ok(())
+            },
+            |_| None,
+        )
+        .await?;
+        Ok(None)
+    }
+
+    /// Ten new recovery codes for a TOTP code; the old ones are void.
+    pub async fn regenerate_recovery_codes(
+        &self,
+        caller: &Caller,
+        code: &str,
+    ) -> Result<Vec<String>> {
+        require_own_login(&caller.user)?;
+        if !caller.user.mfa {
+            return Err(Error::conflict(
+                "code",
+                "MFA is off: there are no recovery codes",
+            ));
+        }
+        self.checked_code(caller, code, false).await?;
+        let (_, shown) = self
+            .change_user(
+                &caller.user,
+                |user, tx| {
+                    let (shown, hashes) = new_recovery_codes(user)?;
+                    user.recovery = hashes;
+                    tx.push(limits::LOGIN.clear_op(&user.email));
+                    Ok(shown)
+                },
+                |_| None,
+            )
+            .await?;
+        Ok(shown)
+    }
+
+    /// Checks a code of the caller's enrolled factor outside a login: a TOTP
+    /// code (the provider checks it) or, when `recovery` allows, a recovery
+    /// code (roster does). Each try is taken from the caller's login limit
+    /// first, as a password guess would be: holding an access token must not
+    /// buy unlimited guesses at the second factor.
+    async fn checked_code(&self, caller: &Caller, raw: &str, recovery: bool) -> Result<Code> {
+        let code = match parse_code(raw) {
+            Some(Code::Recovery(_)) if !recovery => return Err(wrong_code()),
+            Some(code) => code,
+            None => return Err(wrong_code()),
+        };
+        if !limits::LOGIN
+            .take(self.table.as_ref(), &caller.user.email, None)
+            .await?
+        {
+            return Err(Error::RateLimited);
+        }
+        let right = match &code {
+            Code::Totp(totp) => {
+                let grant = self.mfa_grant(caller).await?;
+                self.identity
+                    .check_totp(&caller.user.id.to_string(), grant.as_deref(), totp)
+                    .await?
+            }
+            Code::Recovery(compact) => {
+                let h = recovery_hash(&caller.user, compact);
+                caller.user.recovery.contains(&h)
+            }
+        };
+        if right {
+            Ok(code)
+        } else {
+            Err(wrong_code())
+        }
+    }
+
+    /// An admin turns off another user's MFA (lost device) and signs the user
+    /// out everywhere; the user enrols again after logging in.
+    pub async fn reset_mfa(&self, caller: &Caller, target: UserRef) -> Result<User> {
+        policy::require_admin(&caller.user)?;
+        let user = self.find_user(caller, &target).await?;
+        policy::require_may_manage(&caller.user, &user, Managing::Mfa)?;
+        if user.idp.is_none() && user.state != UserState::Pending {
+            self.identity.disable_totp(&user.id.to_string()).await?;
+        }
+        let (user, ()) = self
+            .change_user(
+                &user,
+                |user, _| {
+                    user.mfa = false;
+                    user.recovery.clear();
+                    user.used_codes.clear();
+                    user.end_sessions(now_ms(), None);
+                    Ok(())
+                },
+                |_| None,
+            )
+            .await?;
+        Ok(user)
+    }
+}
+
+/// A hosted-UI user's second factor lives in the user pool.
+fn require_own_login(user: &User) -> Result<()> {
+    if user.idp.is_some() {
+        return Err(Error::Forbidden(
+            "this user logs in through the hosted UI; MFA is set up there",
+        ));
+    }
+    Ok(())
+}
+
+/// The key URI authenticator apps read (Google's "Key Uri Format").
+pub fn otpauth_uri(issuer: &str, account: &str, secret: &str) -> String {
+    let issuer_enc = percent(issuer, b"");
+    format!(
+        "otpauth://totp/{issuer_enc}:{account}?secret={secret}&issuer={issuer_enc}",
+        account = percent(account, b"@"),
+    )
+}
+
+/// Percent-encodes all but RFC 3986's unreserved characters and `keep`.
+fn percent(s: &str, keep: &[u8]) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) || keep.contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_told_apart_by_shape() {
+        assert!(matches!(parse_code(" 123 456 "), Some(Code::Totp(c)) if c == "123456"));
+        assert!(
+            matches!(parse_code("ABCD-efgh-2345-67ab"), Some(Code::Recovery(c)) if c == "abcdefgh234567ab")
+        );
+        assert!(parse_code("12345").is_none());
+        assert!(parse_code("abcd-efgh-2345-67a1").is_none());
+    }
+
+    #[test]
+    fn the_otpauth_uri_names_issuer_and_account() {
+        assert_eq!(
+            otpauth_uri("Acme Co", "ann@example.com", "JBSWY3DP"),
+            "otpauth://totp/Acme%20Co:ann@example.com?secret=JBSWY3DP&issuer=Acme%20Co"
+        );
+    }
+}

@@ -1,0 +1,480 @@
+//! TOTP MFA: enrolment with the QR's secret, the login challenge, recovery
+//! codes, turning it off, an admin's reset. Codes are computed here from the
+//! secret roster returned, as an authenticator app would.
+
+use std::sync::Arc;
+
+use roster_tests::app::{Backend, Options, TestApp, OWNER_EMAIL, PASSWORD};
+use roster_tests::mfa::OffsetClock;
+use roster_tests::totp;
+use serde_json::{json, Value};
+
+const ANN: &str = "ann@example.com";
+
+#[tokio::test]
+async fn enrolling_takes_a_code_of_the_new_secret_and_answers_ten_recovery_codes() {
+    let app = TestApp::new().await;
+    let ann = app.member(ANN, "user").await;
+    let v = app.as_member(&ann, "user/mfaSecret", json!({})).await.ok();
+    let secret = v["secret"].as_str().unwrap().to_string();
+    assert!(
+        !secret.is_empty()
+            && secret
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() && !"0189".contains(c)),
+        "{secret}"
+    );
+    assert_eq!(
+        v["otpauthUri"],
+        format!("otpauth://totp/roster:{ANN}?secret={secret}&issuer=roster")
+    );
+    let svg = v["qrSvg"].as_str().unwrap();
+    assert!(svg.contains("<svg") && svg.contains("</svg>"), "{svg}");
+    // Nothing changed yet.
+    assert_eq!(
+        app.as_member(&ann, "user/info", json!({})).await.ok()["mfa"],
+        false
+    );
+    for bad in [totp::wrong_code(&secret), "12345".into(), "abc".into()] {
+        let r = app
+            .as_member(&ann, "user/setMfa", json!({"enabled": true, "code": bad}))
+            .await;
+        r.err(400, "INVALID");
+        assert_eq!(r.field(), "code");
+    }
+    let r = app
+        .as_member(
+            &ann,
+            "user/setMfa",
+            json!({"enabled": true, "code": totp::code(&secret)}),
+        )
+        .await
+        .ok();
+    let codes: Vec<&str> = r["recoveryCodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    assert_eq!(codes.len(), 10);
+    let mut unique = codes.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), 10);
+    let info = app.as_member(&ann, "user/info", json!({})).await.ok();
+    assert_eq!(
+        (info["mfa"].clone(), info["recoveryCodesLeft"].clone()),
+        (json!(true), json!(10))
+    );
+    // Enabling twice, or asking for a new secret while on, is a conflict.
+    app.as_member(
+        &ann,
+        "user/setMfa",
+        json!({"enabled": true, "code": totp::code(&secret)}),
+    )
+    .await
+    .err(409, "CONFLICT");
+    app.as_member(&ann, "user/mfaSecret", json!({}))
+        .await
+        .err(409, "CONFLICT");
+    // Admins see that MFA is on; nobody sees a secret.
+    let user = app.as_owner("user/get", json!({"id": ann.id})).await.ok();
+    assert_eq!(user["mfa"], true);
+    assert!(!user.to_string().contains(&secret));
+}
+
+#[tokio::test]
+async fn asking_for_a_secret_again_replaces_the_pending_one() {
+    let app = TestApp::new().await;
+    if app.backend == Backend::Aws {
+        // The emulator hands every user one fixed secret.
+        return;
+    }
+    let first = app.as_owner("user/mfaSecret", json!({})).await.ok()["secret"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let second = app.as_owner("user/mfaSecret", json!({})).await.ok()["secret"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_ne!(first, second);
+    app.as_owner(
+        "user/setMfa",
+        json!({"enabled": true, "code": totp::code(&first)}),
+    )
+    .await
+    .err(400, "INVALID");
+    app.as_owner(
+        "user/setMfa",
+        json!({"enabled": true, "code": totp::code(&second)}),
+    )
+    .await
+    .ok();
+}
+
+#[tokio::test]
+async fn login_turns_into_a_challenge_passed_once_with_a_code_and_once_with_a_recovery_code() {
+    let app = TestApp::new().await;
+    let ann = app.member(ANN, "user").await;
+    let mfa = app.enrol(&ann).await;
+    // The password alone gives no tokens.
+    let session = app.challenge(ANN, PASSWORD).await;
+    let code = totp::code(&mfa.secret);
+    let v = app.answer(&session, &code).await.ok();
+    assert_eq!(v["user"]["id"], ann.id.as_str());
+    let token = v["accessToken"].as_str().unwrap().to_string();
+    app.call("user/info", Some(&token), json!({})).await.ok();
+    // The same code is refused the second time, and the challenge is single-use.
+    let again = app.challenge(ANN, PASSWORD).await;
+    app.answer(&again, &code).await.err(401, "UNAUTHENTICATED");
+    app.answer(&session, &totp::code(&mfa.secret))
+        .await
+        .err(401, "UNAUTHENTICATED");
+    // A recovery code completes a login once.
+    let v = app.answer(&again, &mfa.recovery[0]).await.ok();
+    let token = v["accessToken"].as_str().unwrap().to_string();
+    let info = app.call("user/info", Some(&token), json!({})).await.ok();
+    assert_eq!(info["recoveryCodesLeft"], 9);
+    let third = app.challenge(ANN, PASSWORD).await;
+    app.answer(&third, &mfa.recovery[0])
+        .await
+        .err(401, "UNAUTHENTICATED");
+    // Recovery codes are taken as printed, in any case, dashes or not.
+    let typed = mfa.recovery[1].to_uppercase().replace('-', " ");
+    app.answer(&third, &typed).await.ok();
+    // A wrong password still reads as one.
+    app.login(ANN, "wrong password!")
+        .await
+        .err(401, "UNAUTHENTICATED");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_challenge_dies_after_five_wrong_codes_even_in_parallel() {
+    let app = Arc::new(TestApp::new().await);
+    let ann = app.member(ANN, "user").await;
+    let mfa = app.enrol(&ann).await;
+    let session = app.challenge(ANN, PASSWORD).await;
+    let wrong = totp::wrong_code(&mfa.secret);
+    let tasks: Vec<_> = (0..8)
+        .map(|_| {
+            let (app, session, wrong) = (app.clone(), session.clone(), wrong.clone());
+            tokio::spawn(async move { app.answer(&session, &wrong).await })
+        })
+        .collect();
+    for task in tasks {
+        task.await.unwrap().err(401, "UNAUTHENTICATED");
+    }
+    // Dead: even the right code (or a recovery code) is refused now.
+    app.answer(&session, &totp::code(&mfa.secret))
+        .await
+        .err(401, "UNAUTHENTICATED");
+    app.answer(&session, &mfa.recovery[0])
+        .await
+        .err(401, "UNAUTHENTICATED");
+    // A new challenge starts over.
+    let fresh = app.challenge(ANN, PASSWORD).await;
+    app.answer(&fresh, &mfa.recovery[0]).await.ok();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn one_recovery_code_completes_one_login_even_in_parallel() {
+    let app = Arc::new(TestApp::new().await);
+    let ann = app.member(ANN, "user").await;
+    let mfa = app.enrol(&ann).await;
+    let mut sessions = Vec::new();
+    for _ in 0..4 {
+        sessions.push(app.challenge(ANN, PASSWORD).await);
+    }
+    let tasks: Vec<_> = sessions
+        .into_iter()
+        .map(|session| {
+            let (app, code) = (app.clone(), mfa.recovery[0].clone());
+            tokio::spawn(async move { app.answer(&session, &code).await })
+        })
+        .collect();
+    let mut ok = 0;
+    for task in tasks {
+        let r = task.await.unwrap();
+        if r.status.as_u16() == 200 {
+            ok += 1;
+        } else {
+            r.err(401, "UNAUTHENTICATED");
+        }
+    }
+    assert_eq!(ok, 1);
+}
+
+#[tokio::test]
+async fn an_altered_foreign_or_expired_challenge_is_refused() {
+    let app = TestApp::new().await;
+    let ann = app.member(ANN, "user").await;
+    let mfa = app.enrol(&ann).await;
+    let session = app.challenge(ANN, PASSWORD).await;
+    let mut altered = session.clone().into_bytes();
+    let at = altered.len() / 2;
+    altered[at] = if altered[at] == b'A' { b'B' } else { b'A' };
+    let altered = String::from_utf8(altered).unwrap();
+    // The same challenge, five minutes later.
+    let keys = &app.roster.keys;
+    let mut inner: Value =
+        serde_json::from_slice(&keys.open("mfa challenge", &session).unwrap()).unwrap();
+    inner["e"] = json!(roster_core::clock::now_ms() - 1);
+    let expired = keys
+        .seal("mfa challenge", inner.to_string().as_bytes())
+        .unwrap();
+    let other = TestApp::new().await;
+    let foreign = other
+        .roster
+        .keys
+        .seal("mfa challenge", inner.to_string().as_bytes())
+        .unwrap();
+    for bad in [
+        altered.as_str(),
+        expired.as_str(),
+        foreign.as_str(),
+        "",
+        "x",
+    ] {
+        app.answer(bad, &mfa.recovery[0])
+            .await
+            .err(401, "UNAUTHENTICATED");
+    }
+    // None of that spent the code or the challenge.
+    app.answer(&session, &mfa.recovery[0]).await.ok();
+}
+
+#[tokio::test]
+async fn turning_mfa_on_or_off_ends_the_users_other_sessions() {
+    let app = TestApp::new().await;
+    let ann = app.member(ANN, "user").await;
+    let other = app.logged_in(ANN, PASSWORD).await;
+    let mfa = app.enrol(&ann).await;
+    app.as_member(&other, "user/info", json!({}))
+        .await
+        .err(401, "UNAUTHENTICATED");
+    app.call("user/refresh", None, json!({"refreshToken": other.refresh}))
+        .await
+        .err(401, "UNAUTHENTICATED");
+    // The session that turned it on goes on, refresh included.
+    app.as_member(&ann, "user/info", json!({})).await.ok();
+    let v = app
+        .call("user/refresh", None, json!({"refreshToken": ann.refresh}))
+        .await
+        .ok();
+    let ann_token = v["accessToken"].as_str().unwrap().to_string();
+    let later = app.logged_in_with(ANN, PASSWORD, &mfa.recovery[0]).await;
+    app.call(
+        "user/setMfa",
+        Some(&ann_token),
+        json!({"enabled": false, "code": mfa.recovery[1]}),
+    )
+    .await
+    .ok();
+    app.as_member(&later, "user/info", json!({}))
+        .await
+        .err(401, "UNAUTHENTICATED");
+    app.call("user/info", Some(&ann_token), json!({}))
+        .await
+        .ok();
+    // Off: the password alone logs in again.
+    let v = app.login(ANN, PASSWORD).await.ok();
+    assert!(v["accessToken"].is_string(), "{v}");
+    assert_eq!(v["user"]["mfa"], false);
+}
+
+#[tokio::test]
+async fn turning_mfa_off_takes_a_valid_totp_or_recovery_code() {
+    let app = TestApp::new().await;
+    let ann = app.member(ANN, "user").await;
+    let mfa = app.enrol(&ann).await;
+    for bad in [
+        totp::wrong_code(&mfa.secret),
+        "aaaa-bbbb-cccc-dddd".into(),
+        "nonsense".into(),
+    ] {
+        let r = app
+            .as_member(&ann, "user/setMfa", json!({"enabled": false, "code": bad}))
+            .await;
+        r.err(400, "INVALID");
+        assert_eq!(r.field(), "code");
+    }
+    app.as_member(
+        &ann,
+        "user/setMfa",
+        json!({"enabled": false, "code": totp::code(&mfa.secret)}),
+    )
+    .await
+    .ok();
+    assert_eq!(
+        app.as_member(&ann, "user/info", json!({})).await.ok()["mfa"],
+        false
+    );
+    // Off twice is a conflict.
+    app.as_member(
+        &ann,
+        "user/setMfa",
+        json!({"enabled": false, "code": totp::code(&mfa.secret)}),
+    )
+    .await
+    .err(409, "CONFLICT");
+}
+
+#[tokio::test]
+async fn wrong_codes_outside_a_login_count_against_the_login_limit() {
+    let app = TestApp::new().await;
+    let ann = app.member(ANN, "user").await;
+    let mfa = app.enrol(&ann).await;
+    let wrong = totp::wrong_code(&mfa.secret);
+    for _ in 0..5 {
+        app.as_member(
+            &ann,
+            "user/setMfa",
+            json!({"enabled": false, "code": wrong}),
+        )
+        .await
+        .err(400, "INVALID");
+    }
+    app.as_member(
+        &ann,
+        "user/setMfa",
+        json!({"enabled": false, "code": mfa.recovery[0]}),
+    )
+    .await
+    .err(429, "RATE_LIMITED");
+}
+
+#[tokio::test]
+async fn regenerating_recovery_codes_takes_a_totp_code_and_voids_the_old_ones() {
+    let app = TestApp::new().await;
+    let ann = app.member(ANN, "user").await;
+    let mfa = app.enrol(&ann).await;
+    for bad in [totp::wrong_code(&mfa.secret), mfa.recovery[0].clone()] {
+        let r = app
+            .as_member(&ann, "user/regenerateRecoveryCodes", json!({"code": bad}))
+            .await;
+        r.err(400, "INVALID");
+        assert_eq!(r.field(), "code");
+    }
+    let v = app
+        .as_member(
+            &ann,
+            "user/regenerateRecoveryCodes",
+            json!({"code": totp::code(&mfa.secret)}),
+        )
+        .await
+        .ok();
+    let fresh: Vec<String> = serde_json::from_value(v["recoveryCodes"].clone()).unwrap();
+    assert_eq!(fresh.len(), 10);
+    assert!(!fresh.contains(&mfa.recovery[0]));
+    let session = app.challenge(ANN, PASSWORD).await;
+    app.answer(&session, &mfa.recovery[0])
+        .await
+        .err(401, "UNAUTHENTICATED");
+    app.answer(&session, &fresh[0]).await.ok();
+}
+
+#[tokio::test]
+async fn an_admin_resets_another_users_mfa_and_signs_it_out() {
+    let app = TestApp::new().await;
+    let ann = app.member(ANN, "user").await;
+    let bob = app.member("bob@example.com", "admin").await;
+    app.enrol(&ann).await;
+    // Who may: admins, on another user of the account, never the owner.
+    app.as_member(&ann, "user/resetMfa", json!({"id": bob.id}))
+        .await
+        .err(403, "FORBIDDEN");
+    app.as_member(&bob, "user/resetMfa", json!({"id": app.owner.id}))
+        .await
+        .err(403, "FORBIDDEN");
+    app.as_member(&bob, "user/resetMfa", json!({"id": bob.id}))
+        .await
+        .err(403, "FORBIDDEN");
+    app.as_member(
+        &bob,
+        "user/resetMfa",
+        json!({"id": "01ARZ3NDEKTSV4RRFFQ69G5FAV"}),
+    )
+    .await
+    .err(404, "NOT_FOUND");
+    let v = app
+        .as_member(&bob, "user/resetMfa", json!({"id": ann.id}))
+        .await
+        .ok();
+    assert_eq!(
+        (v["id"].as_str(), v["mfa"].clone()),
+        (Some(ann.id.as_str()), json!(false))
+    );
+    app.as_member(&ann, "user/info", json!({}))
+        .await
+        .err(401, "UNAUTHENTICATED");
+    // The password alone logs in, and a new device can be enrolled.
+    let ann = app.logged_in(ANN, PASSWORD).await;
+    app.enrol(&ann).await;
+}
+
+#[tokio::test]
+async fn another_accounts_admin_cannot_reset_mfa() {
+    let app = TestApp::new().await;
+    let ann = app.member(ANN, "user").await;
+    // Another account's id reads as one that doesn't exist.
+    let stranger = roster_tests::app::other_account(&app).await;
+    app.as_member(&stranger, "user/resetMfa", json!({"id": ann.id}))
+        .await
+        .err(404, "NOT_FOUND");
+}
+
+#[tokio::test]
+async fn totp_codes_are_taken_one_step_either_side_of_now() {
+    let clock = Arc::new(OffsetClock::default());
+    let app = TestApp::with(Options {
+        clock: Some(clock.clone()),
+        backend: Some(Backend::Embedded),
+        ..Options::default()
+    })
+    .await;
+    let mfa = app.enrol(&app.owner).await;
+    let regenerate = |code: String| {
+        let app = &app;
+        async move {
+            app.as_owner("user/regenerateRecoveryCodes", json!({"code": code}))
+                .await
+        }
+    };
+    // The code of the server's previous step, and of its next one, pass.
+    for drift in [30, -30] {
+        clock.set_secs(drift);
+        regenerate(totp::code_at(&mfa.secret, totp::now_secs()))
+            .await
+            .ok();
+    }
+    // Two steps away they fail.
+    for drift in [60, -60] {
+        clock.set_secs(drift);
+        regenerate(totp::code_at(&mfa.secret, totp::now_secs()))
+            .await
+            .err(400, "INVALID");
+    }
+    // The login challenge reads the same clock.
+    clock.set_secs(30);
+    let session = app.challenge(OWNER_EMAIL, PASSWORD).await;
+    app.answer(&session, &totp::code_at(&mfa.secret, totp::now_secs()))
+        .await
+        .ok();
+}
+
+#[tokio::test]
+async fn a_hosted_ui_user_sets_up_mfa_in_the_pool() {
+    let app = TestApp::new().await;
+    let invited = app.invite(ANN, "user").await;
+    let invite = roster_tests::app::token_of(invited["inviteUrl"].as_str().unwrap());
+    let id_token = app.hosted_token("ann", ANN, true).await;
+    let v = app
+        .hosted_login(&id_token, json!({"invite": invite}))
+        .await
+        .ok();
+    let token = v["accessToken"].as_str().unwrap();
+    app.call("user/mfaSecret", Some(token), json!({}))
+        .await
+        .err(403, "FORBIDDEN");
+}
