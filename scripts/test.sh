@@ -58,6 +58,6 @@ echo "== cargo test (embedded backend; DynamoDB conformance on the emulator)"
 cargo test "${CARGO_SET[@]}"
 
 echo "== cargo test (AWS backend on the emulator)"
-ROSTER_TEST_BACKEND=aws cargo test "${CARGO_SET[@]}" --test api --test server
+ROSTER_TEST_BACKEND=aws cargo test "${CARGO_SET[@]}" --test api --test server --test races --test credentials
 
 echo "== the emulator saw: $(grep -cE '"POST / HTTP' target/moto.log) AWS calls"

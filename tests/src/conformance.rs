@@ -221,6 +221,7 @@ pub async fn filters(t: &dyn Table) {
             ]),
             vec!["USER#1", "USER#3", "USER#4"],
         ),
+        (Cond::Less("n".into(), 2), vec!["USER#0", "USER#1"]),
         (Cond::AttrNotExists("n".into()), vec![]),
         (
             Cond::AttrExists("gs1pk".into()),
@@ -297,6 +298,59 @@ pub async fn conditions_guard_writes(t: &dyn Table) {
     let got = t.get(&k, true).await.unwrap().unwrap();
     assert_eq!(got["seats"], 0);
     assert_eq!(got["v"], 2);
+    // less: holds below the value, never on a missing attribute
+    let less = |attr: &str, n: i64| {
+        Op::update(k.clone())
+            .set("w", 1)
+            .when(Cond::Less(attr.into(), n))
+    };
+    t.transact(vec![less("seats", 1)], "f").await.unwrap();
+    assert!(t.transact(vec![less("seats", 0)], "g").await.is_err());
+    assert!(t.transact(vec![less("missing", 100)], "h").await.is_err());
+}
+
+/// `[[… 1 …]]` with `levels` lists.
+fn deep(levels: usize) -> serde_json::Value {
+    (1..levels).fold(json!([1]), |inner, _| json!([inner]))
+}
+
+pub async fn numbers_and_nesting_stay_within_dynamodb_limits(t: &dyn Table) {
+    let refused = [
+        json!({"pk": "N", "sk": "1", "n": 1e200}),
+        json!({"pk": "N", "sk": "1", "n": -1e126}),
+        json!({"pk": "N", "sk": "1", "n": 1e-131}),
+        json!({"pk": "N", "sk": "1", "m": {"deep": [1, 2, {"n": 1e127}]}}),
+        json!({"pk": "N", "sk": "1", "l": deep(33)}),
+    ];
+    for bad in refused {
+        let put = Op::put(item(bad.clone()));
+        assert!(
+            matches!(
+                t.transact(vec![put], "n1").await,
+                Err(TableError::Invalid(_))
+            ),
+            "{bad}"
+        );
+    }
+    let set = Op::update(Key::new("N", "1")).set("n", json!(1e200));
+    assert!(matches!(
+        t.transact(vec![set], "n2").await,
+        Err(TableError::Invalid(_))
+    ));
+    let set = Op::update(Key::new("N", "1")).set("l", deep(33));
+    assert!(matches!(
+        t.transact(vec![set], "n3").await,
+        Err(TableError::Invalid(_))
+    ));
+    // The edges themselves are stored and read back.
+    put(
+        t,
+        json!({"pk": "N", "sk": "2", "n": 9.9e125, "l": deep(32)}),
+    )
+    .await;
+    let got = t.get(&Key::new("N", "2"), true).await.unwrap().unwrap();
+    assert_eq!(got["n"], json!(9.9e125));
+    assert_eq!(got["l"], deep(32));
 }
 
 pub async fn transactions_fail_as_a_whole(t: &dyn Table) {
@@ -453,6 +507,7 @@ macro_rules! table_conformance {
             limit_counts_items_read_before_the_filter, filters, conditions_guard_writes,
             transactions_fail_as_a_whole, updates_set_add_remove_and_create,
             gs1_follows_updates_and_deletes, dynamodb_limits_are_enforced,
+            numbers_and_nesting_stay_within_dynamodb_limits,
             pages_stop_at_one_megabyte, batch_get_returns_found_items);
     };
     (@tests $make:expr; $($name:ident),*) => {

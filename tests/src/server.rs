@@ -133,11 +133,17 @@ impl Server {
     /// The invite link in the newest mail to `email`: from the outbox, or
     /// from what the emulator's SES was asked to send.
     pub fn invite_link(&self, email: &str) -> Option<String> {
+        self.mail_link(email, "/signup?token=")
+    }
+
+    /// The newest link to `page` (e.g. `/reset?token=`) mailed to `email`.
+    pub fn mail_link(&self, email: &str, page: &str) -> Option<String> {
         match Backend::current() {
-            Backend::Embedded => crate::app::latest_link(&self.data_dir, email),
+            Backend::Embedded => crate::app::latest_link_to(&self.data_dir, email, page),
             Backend::Aws => crate::aws::sent_to(&self.mail_from, email)
-                .last()
-                .and_then(|body| crate::aws::link_in(body)),
+                .iter()
+                .rev()
+                .find_map(|body| crate::aws::link_to(body, page)),
         }
     }
 

@@ -1,8 +1,12 @@
 //! Forgotten passwords: the same answer for every address, a mailed link that
 //! works once for an hour, and every session ended by the reset.
 
+use std::sync::atomic::Ordering;
+
 use roster_core::ports::{Key, Op};
 use roster_tests::app::{token_of, TestApp, OWNER_EMAIL, PASSWORD};
+use roster_tests::faults::FaultyTable;
+use roster_tests::identity::Counting;
 use serde_json::json;
 
 const NEW: &str = "a fresh passphrase";
@@ -171,6 +175,36 @@ async fn a_reset_clears_the_failed_login_lock() {
     .await
     .ok();
     app.logged_in(OWNER_EMAIL, NEW).await;
+}
+
+#[tokio::test]
+async fn a_reset_that_loses_the_race_for_its_link_sets_no_password() {
+    let mut app = TestApp::new().await;
+    let ann = app.member("ann@example.com", "user").await;
+    forgot(&app, "ann@example.com").await.ok();
+    let token = reset_token(&app, "ann@example.com").unwrap();
+    let table = FaultyTable::new(app.roster.table.clone());
+    let counting = Counting::new(app.roster.identity.clone());
+    let mut roster = app.roster.clone();
+    roster.table = table.clone();
+    roster.identity = counting.clone();
+    app.use_roster(roster);
+    // Another reset with this link finishes after this one read it but
+    // before it takes the password lock.
+    let hash = roster_core::crypto::sha256_hex(token.as_bytes());
+    table.interleave_before_write_to(
+        Key::new(format!("PWLOCK#{}", ann.id), "PWLOCK"),
+        vec![Op::delete(Key::new(format!("TOKEN#{hash}"), "TOKEN"))],
+    );
+    app.call(
+        "user/resetPassword",
+        None,
+        json!({"token": token, "password": NEW}),
+    )
+    .await
+    .err(400, "TOKEN_INVALID");
+    assert_eq!(counting.set.load(Ordering::SeqCst), 0);
+    app.login("ann@example.com", PASSWORD).await.ok();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -1,7 +1,12 @@
 //! The invitee's side: signupInfo, signup, and invite tokens.
 
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
 use roster_core::ports::{Key, Op};
 use roster_tests::app::{token_of, TestApp, PASSWORD};
+use roster_tests::faults::FaultyTable;
+use roster_tests::identity::Counting;
 use serde_json::{json, Value};
 
 async fn invited(app: &TestApp, email: &str) -> (Value, String) {
@@ -262,4 +267,79 @@ async fn an_email_that_belongs_to_another_account_cannot_sign_up_twice() {
         )
         .await;
     r.err(409, "CONFLICT");
+}
+
+/// Wraps the app's table and identity: a hook to interleave writes, and a
+/// count of passwords set.
+fn watched(app: &mut TestApp) -> (Arc<FaultyTable>, Arc<Counting>) {
+    let table = FaultyTable::new(app.roster.table.clone());
+    let counting = Counting::new(app.roster.identity.clone());
+    let mut roster = app.roster.clone();
+    roster.table = table.clone();
+    roster.identity = counting.clone();
+    app.use_roster(roster);
+    (table, counting)
+}
+
+#[tokio::test]
+async fn a_signup_that_loses_the_race_for_its_link_sets_no_password() {
+    let mut app = TestApp::new().await;
+    let (v, token) = invited(&app, "ann@example.com").await;
+    let (table, counting) = watched(&mut app);
+    // Another signup with the same link finishes after this one read the
+    // link but before it takes the password lock.
+    let hash = roster_core::crypto::sha256_hex(token.as_bytes());
+    let lock = Key::new(format!("PWLOCK#{}", v["id"].as_str().unwrap()), "PWLOCK");
+    table.interleave_before_write_to(
+        lock,
+        vec![Op::delete(Key::new(format!("TOKEN#{hash}"), "TOKEN"))],
+    );
+    app.call(
+        "user/signup",
+        None,
+        json!({"token": token, "password": "the loser's passphrase"}),
+    )
+    .await
+    .err(400, "TOKEN_INVALID");
+    assert_eq!(counting.set.load(Ordering::SeqCst), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn parallel_signups_with_one_link_leave_exactly_the_winners_password() {
+    let app = Arc::new(TestApp::new().await);
+    let (_, token) = invited(&app, "ann@example.com").await;
+    let tasks: Vec<_> = (0..5)
+        .map(|i| {
+            let (app, token) = (app.clone(), token.clone());
+            tokio::spawn(async move {
+                let password = format!("parallel passphrase {i}");
+                let r = app
+                    .call(
+                        "user/signup",
+                        None,
+                        json!({"token": token, "password": password}),
+                    )
+                    .await;
+                (password, r)
+            })
+        })
+        .collect();
+    let mut winners = Vec::new();
+    let mut losers = Vec::new();
+    for task in tasks {
+        let (password, r) = task.await.unwrap();
+        if r.status.as_u16() == 200 {
+            winners.push(password);
+        } else {
+            r.err(400, "TOKEN_INVALID");
+            losers.push(password);
+        }
+    }
+    assert_eq!(winners.len(), 1, "{winners:?}");
+    app.login("ann@example.com", &winners[0]).await.ok();
+    for loser in &losers {
+        app.login("ann@example.com", loser)
+            .await
+            .err(401, "UNAUTHENTICATED");
+    }
 }

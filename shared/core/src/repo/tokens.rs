@@ -172,6 +172,13 @@ impl FoundToken {
     }
 }
 
+/// Whether the token is still unspent (a consistent read): what a request
+/// checks again once it holds the password lock, since another may have
+/// spent the token between its first read and the lock.
+pub async fn unspent(table: &dyn Table, hash: &str) -> Result<bool> {
+    Ok(table.get(&keys::token(hash), true).await?.is_some())
+}
+
 /// Spends a token: fails if it was already spent.
 pub fn spend_op(hash: &str) -> Op {
     Op::delete(keys::token(hash)).when(Cond::Exists)

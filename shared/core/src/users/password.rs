@@ -47,7 +47,9 @@ impl Roster {
 
     /// Runs `work` (which sets the password and commits with
     /// [`password_locks::release_op`]) under `uid`'s password lock; on
-    /// failure the lock is released at once.
+    /// failure the lock is released at once. `work` must first re-read what
+    /// allows it (its token, with a consistent read): a request that read it
+    /// before another finished can take the lock after that one released it.
     pub(crate) async fn under_password_lock<T, F>(
         &self,
         uid: UserId,
@@ -173,6 +175,16 @@ impl Roster {
         }
         let password = Password::parse(password, &user.email)?;
         self.under_password_lock(uid, link_in_use, |holder| async move {
+            // Read again under the lock: another reset (or a change) may have
+            // finished since, spending this link or voiding it.
+            let user = users::get(table, aid, uid)
+                .await?
+                .ok_or_else(|| found.invalid())?;
+            if !tokens::unspent(table, &found.hash).await?
+                || !reset_link_works(&found.record, &user)
+            {
+                return Err(found.invalid());
+            }
             self.identity
                 .set_password(&uid.to_string(), password.as_str())
                 .await?;

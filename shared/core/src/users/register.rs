@@ -106,6 +106,10 @@ impl Roster {
             owner.last = last.as_str().to_string();
         }
         self.under_password_lock(uid, used_registration, |holder| async move {
+            // Another signup with this link may have finished meanwhile.
+            if !tokens::unspent(self.table.as_ref(), &found.hash).await? {
+                return Err(used_registration());
+            }
             let mut tx = Tx::new();
             let spent = tx.push(tokens::spend_op(&found.hash));
             let released = tx.push(password_locks::release_op(uid, &holder));

@@ -106,6 +106,10 @@ impl Roster {
             NewLogin::Password(password) => {
                 let uid = pending.user.id;
                 self.under_password_lock(uid, in_use, |holder| async move {
+                    // Another signup may have finished since the token was read.
+                    if !tokens::unspent(self.table.as_ref(), &pending.found.hash).await? {
+                        return Err(in_use());
+                    }
                     self.identity
                         .create_login(
                             &uid.to_string(),

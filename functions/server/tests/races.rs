@@ -1,0 +1,107 @@
+//! Races fired at the real server over HTTP, as an attacker (or an eager
+//! client) would: many requests at once, outcomes counted.
+
+use std::path::Path;
+use std::thread;
+
+use roster_tests::app::token_of;
+use roster_tests::server::Server;
+use serde_json::{json, Value};
+
+const BIN: &str = env!("CARGO_BIN_EXE_roster-server");
+const OWNER: &str = "boss@example.com";
+const PW: &str = "correct horse battery";
+
+fn start(dir: &Path) -> Server {
+    let flags = ["--owner-email", OWNER, "--owner-password", PW];
+    Server::start(BIN, dir, &flags)
+}
+
+/// Sends `n` copies of one request at once; the answers' statuses and bodies.
+fn burst(
+    s: &Server,
+    n: usize,
+    path: &str,
+    body: impl Fn(usize) -> Value + Sync,
+) -> Vec<(u16, Value)> {
+    thread::scope(|scope| {
+        let tasks: Vec<_> = (0..n)
+            .map(|i| {
+                let body = &body;
+                scope.spawn(move || s.post(path, None, &body(i)))
+            })
+            .collect();
+        tasks.into_iter().map(|t| t.join().unwrap()).collect()
+    })
+}
+
+fn count(answers: &[(u16, Value)], status: u16) -> usize {
+    answers.iter().filter(|(st, _)| *st == status).count()
+}
+
+#[test]
+fn parallel_wrong_passwords_get_at_most_five_checks_per_email() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = start(dir.path());
+    for email in [OWNER, "nobody@example.com"] {
+        let wrong = |_| json!({"email": email, "password": "not the password"});
+        let first = burst(&s, 24, "user/login", wrong);
+        // Every 401 is one password checked; the rest never got that far.
+        assert_eq!(
+            (count(&first, 401), count(&first, 429)),
+            (5, 19),
+            "{email}: {first:?}"
+        );
+        let second = burst(&s, 24, "user/login", wrong);
+        assert_eq!(count(&second, 429), 24, "{email}: {second:?}");
+    }
+    // The right password waits for the window to end too.
+    let (st, _) = s.post("user/login", None, &json!({"email": OWNER, "password": PW}));
+    assert_eq!(st, 429);
+}
+
+#[test]
+fn parallel_signups_with_one_invite_leave_only_the_winners_password() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = start(dir.path());
+    let (_, v) = s.post("user/login", None, &json!({"email": OWNER, "password": PW}));
+    let boss = v["accessToken"].as_str().unwrap().to_string();
+    let (st, invited) = s.post(
+        "user/invite",
+        Some(&boss),
+        &json!({"email": "ann@example.com", "role": "user"}),
+    );
+    assert_eq!(st, 200, "{invited}");
+    let invite = token_of(invited["inviteUrl"].as_str().unwrap());
+    let password = |i: usize| format!("ann's passphrase number {i}");
+    let answers = burst(
+        &s,
+        5,
+        "user/signup",
+        |i| json!({"token": invite, "password": password(i)}),
+    );
+    let winners: Vec<usize> = (0..5).filter(|i| answers[*i].0 == 200).collect();
+    assert_eq!(winners.len(), 1, "{answers:?}");
+    for (st, v) in answers.iter().filter(|(st, _)| *st != 200) {
+        assert_eq!(
+            (*st, v["error"]["code"].as_str()),
+            (400, Some("TOKEN_INVALID"))
+        );
+    }
+    let login = |p: String| {
+        s.post(
+            "user/login",
+            None,
+            &json!({"email": "ann@example.com", "password": p}),
+        )
+        .0
+    };
+    assert_eq!(login(password(winners[0])), 200);
+    for loser in (0..5).filter(|i| *i != winners[0]) {
+        assert_eq!(
+            login(password(loser)),
+            401,
+            "loser {loser}'s password works"
+        );
+    }
+}
