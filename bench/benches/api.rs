@@ -2,14 +2,21 @@
 //! caller's signature check and consistent read, the use case, the JSON.
 //!
 //! `cargo bench -p roster-bench` (release profile). `user/login` is
-//! dominated by argon2id, so its cost is reported on its own as well.
+//! dominated by argon2id, so its cost is reported on its own as well; the
+//! MFA group measures enrolment's secret + QR code and the two-step login.
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use axum::body::Body;
 use axum::http::Request;
 use criterion::{criterion_group, criterion_main, Criterion};
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+
+use http_body_util::BodyExt;
 use roster_tests::app::{TestApp, OWNER_EMAIL, PASSWORD};
+use roster_tests::mfa::OffsetClock;
+use roster_tests::totp;
 use serde_json::json;
 use tokio::runtime::Runtime;
 use tower::ServiceExt;
@@ -87,6 +94,7 @@ fn operations(c: &mut Criterion) {
         })
     });
     group.finish();
+    mfa(c, &rt);
 
     // The use case alone, without HTTP and JSON: table reads and decoding.
     let caller = rt.block_on(app.roster.authenticate(&token)).unwrap();
@@ -127,6 +135,57 @@ fn operations(c: &mut Criterion) {
             Argon2::default()
                 .verify_password(PASSWORD.as_bytes(), &parsed)
                 .unwrap()
+        })
+    });
+    group.finish();
+}
+
+/// `user/mfaSecret` (a new secret stored sealed, its QR code as SVG) and the
+/// two-step MFA login (`{email, password}` → challenge → `{session, code}`).
+/// A code completes one login, so the identity's clock moves one 30 s step
+/// per login and each login answers with that step's code.
+fn mfa(c: &mut Criterion, rt: &Runtime) {
+    let clock = Arc::new(OffsetClock::default());
+    let app = rt.block_on(TestApp::with(roster_tests::app::Options {
+        clock: Some(clock.clone()),
+        ..Default::default()
+    }));
+    let router = roster_api::router(app.roster.clone());
+    let token = app.owner.token.clone();
+    let mut group = c.benchmark_group("mfa");
+    group.bench_function("user/mfaSecret", |b| {
+        b.to_async(rt).iter(|| async {
+            let r = router
+                .clone()
+                .oneshot(post("/user/mfaSecret", Some(&token), "{}"))
+                .await
+                .unwrap();
+            assert!(r.status().is_success());
+        })
+    });
+    let enrolled = rt.block_on(app.enrol(&app.owner));
+    let login_body = json!({"email": OWNER_EMAIL, "password": PASSWORD}).to_string();
+    let step = AtomicI64::new(0);
+    group.sample_size(20);
+    group.bench_function("user/login, MFA (two steps)", |b| {
+        b.to_async(rt).iter(|| async {
+            let offset = step.fetch_add(30, Ordering::SeqCst) + 30;
+            clock.set_secs(offset);
+            let r = router
+                .clone()
+                .oneshot(post("/user/login", None, &login_body))
+                .await
+                .unwrap();
+            let bytes = r.into_body().collect().await.unwrap().to_bytes();
+            let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+            let code = totp::code_at(&enrolled.secret, totp::now_secs() + offset as u64);
+            let answer = json!({"session": v["session"], "code": code}).to_string();
+            let r = router
+                .clone()
+                .oneshot(post("/user/login", None, &answer))
+                .await
+                .unwrap();
+            assert!(r.status().is_success());
         })
     });
     group.finish();

@@ -13,6 +13,7 @@ use roster_core::auth::HostedUi;
 use roster_core::clock::{Clock, SystemClock};
 use roster_core::{Roster, Settings};
 
+use crate::faults::Recording;
 use crate::hosted;
 use serde_json::{json, Value};
 use tempfile::TempDir;
@@ -95,7 +96,9 @@ pub struct TestApp {
     _dir: TempDir,
     pub owner: Member,
     /// AWS backend: the emulator's user pool and app client.
-    pool: Option<(String, String)>,
+    pub(crate) pool: Option<(String, String)>,
+    /// AWS backend: every mail handed to SES.
+    sent: Option<Arc<Recording>>,
 }
 
 pub struct Options {
@@ -134,6 +137,7 @@ impl TestApp {
             ..Settings::new("http://roster.test")
         };
         let backend = options.backend.unwrap_or_else(Backend::current);
+        let mut sent = None;
         let (roster, mail_from, pool) = match backend {
             Backend::Embedded => {
                 let clock = options.clock.unwrap_or_else(|| Arc::new(SystemClock));
@@ -158,8 +162,12 @@ impl TestApp {
                     "ROSTER_TEST_BACKEND=aws needs AWS_ENDPOINT_URL (the emulator)"
                 );
                 let fresh = crate::aws::fresh_roster(settings, options.calls).await;
+                let mut roster = fresh.roster;
+                let recording = Recording::new(roster.mailer.clone());
+                roster.mailer = recording.clone();
+                sent = Some(recording);
                 (
-                    fresh.roster,
+                    roster,
                     fresh.sender,
                     Some((fresh.user_pool_id, fresh.client_id)),
                 )
@@ -172,6 +180,7 @@ impl TestApp {
         let router = roster_api::router(roster.clone());
         let mut app = TestApp {
             backend,
+            sent,
             mail_from,
             roster,
             router,
@@ -316,7 +325,8 @@ impl TestApp {
     pub fn link_from_mail(&self, email: &str, page: &str) -> Option<String> {
         match self.backend {
             Backend::Embedded => latest_link_to(&self.data_dir, email, page),
-            Backend::Aws => crate::aws::sent_to(&self.mail_from, email)
+            Backend::Aws => self
+                .sent_to(email)
                 .iter()
                 .rev()
                 .find_map(|body| crate::aws::link_to(body, page)),
@@ -330,8 +340,16 @@ impl TestApp {
                 .iter()
                 .filter(|m| m.lines().any(|l| l.starts_with("To:") && l.contains(email)))
                 .count(),
-            Backend::Aws => crate::aws::sent_to(&self.mail_from, email).len(),
+            Backend::Aws => self.sent_to(email).len(),
         }
+    }
+
+    /// AWS backend: the text of every mail handed to SES for `email`.
+    fn sent_to(&self, email: &str) -> Vec<String> {
+        self.sent
+            .as_ref()
+            .map(|r| r.sent_to(email))
+            .unwrap_or_default()
     }
 }
 

@@ -124,3 +124,40 @@ impl Mailer for DownMailer {
         Err(PortError::Unavailable("smtp.internal:25 refused".into()))
     }
 }
+
+/// A mailer that keeps what it sends (and hands it on): the AWS-backend
+/// suite reads its links here rather than from the emulator's state dump,
+/// which grows with every table and pool the suite makes.
+pub struct Recording {
+    inner: Arc<dyn Mailer>,
+    sent: Mutex<Vec<Mail>>,
+}
+
+impl Recording {
+    pub fn new(inner: Arc<dyn Mailer>) -> Arc<Recording> {
+        Arc::new(Recording {
+            inner,
+            sent: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// The text of every message sent to `to`, oldest first.
+    pub fn sent_to(&self, to: &str) -> Vec<String> {
+        self.sent
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|m| m.to == to)
+            .map(|m| m.text.clone())
+            .collect()
+    }
+}
+
+#[async_trait]
+impl Mailer for Recording {
+    async fn send(&self, mail: &Mail) -> Result<(), PortError> {
+        self.inner.send(mail).await?;
+        self.sent.lock().unwrap().push(mail.clone());
+        Ok(())
+    }
+}

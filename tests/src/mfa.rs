@@ -83,3 +83,50 @@ impl roster_core::clock::Clock for OffsetClock {
         roster_core::clock::now_ms() + self.offset.load(std::sync::atomic::Ordering::SeqCst)
     }
 }
+
+impl TestApp {
+    /// Turns MFA off at the identity provider only, behind roster's back (as
+    /// a write that failed halfway would leave it).
+    pub async fn drop_mfa_at_provider(&self, user_id: &str) {
+        match &self.pool {
+            None => {
+                let key = roster_core::repo::keys::login(user_id);
+                let op = roster_core::ports::Op::update(key).remove("totp");
+                self.roster.table.transact(vec![op], "drop").await.unwrap();
+            }
+            Some((pool, _)) => {
+                use aws_sdk_cognitoidentityprovider::types::SoftwareTokenMfaSettingsType;
+                let sdk = roster_aws::sdk_config().await;
+                aws_sdk_cognitoidentityprovider::Client::new(&sdk)
+                    .admin_set_user_mfa_preference()
+                    .user_pool_id(pool)
+                    .username(user_id)
+                    .software_token_mfa_settings(
+                        SoftwareTokenMfaSettingsType::builder()
+                            .enabled(false)
+                            .preferred_mfa(false)
+                            .build(),
+                    )
+                    .send()
+                    .await
+                    .unwrap();
+            }
+        }
+    }
+
+    /// An access token for `who`'s own session, as if its login were
+    /// `minutes` old.
+    pub fn aged_token(&self, who: &Member, account_id: &str, minutes: i64) -> String {
+        use roster_core::domain::{AccountId, SessionId, UserId};
+        let sid = who.refresh.split('.').next().unwrap();
+        self.roster
+            .keys
+            .sign_access(
+                UserId::parse(&who.id).unwrap(),
+                AccountId::parse(account_id).unwrap(),
+                SessionId::parse(sid).unwrap(),
+                roster_core::clock::now_ms() - minutes * 60_000,
+            )
+            .unwrap()
+    }
+}

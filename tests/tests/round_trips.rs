@@ -184,6 +184,7 @@ const BUDGET: &[(&str, &[&str])] = &[
             "Cognito Identity Provider.VerifySoftwareToken",
             "Cognito Identity Provider.AdminSetUserMFAPreference",
             "DynamoDB.TransactWriteItems",
+            "SESv2.SendEmail",
         ],
     ),
     (
@@ -196,6 +197,7 @@ const BUDGET: &[(&str, &[&str])] = &[
             "Cognito Identity Provider.VerifySoftwareToken",
             "Cognito Identity Provider.AdminSetUserMFAPreference",
             "DynamoDB.TransactWriteItems",
+            "SESv2.SendEmail",
         ],
     ),
     (
@@ -216,6 +218,7 @@ const BUDGET: &[(&str, &[&str])] = &[
             "DynamoDB.GetItem",
             "Cognito Identity Provider.AdminSetUserMFAPreference",
             "DynamoDB.TransactWriteItems",
+            "SESv2.SendEmail",
         ],
     ),
     (

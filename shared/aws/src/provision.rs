@@ -102,7 +102,8 @@ pub async fn table(client: &Dynamo, name: &str) -> Result<(), String> {
 /// `name`: returns `(pool id, client id)`.
 pub async fn user_pool(client: &cognito::Client, name: &str) -> Result<(String, String), String> {
     use cognito::types::{
-        ExplicitAuthFlowsType, PasswordPolicyType, UserPoolMfaType, UserPoolPolicyType,
+        ExplicitAuthFlowsType, PasswordPolicyType, PreventUserExistenceErrorTypes, UserPoolMfaType,
+        UserPoolPolicyType,
     };
     // Page through every pool: an account (or emulator) may hold many.
     let mut existing: Option<String>;
@@ -184,6 +185,8 @@ pub async fn user_pool(client: &cognito::Client, name: &str) -> Result<(String, 
             .generate_secret(false)
             .explicit_auth_flows(ExplicitAuthFlowsType::AllowAdminUserPasswordAuth)
             .explicit_auth_flows(ExplicitAuthFlowsType::AllowRefreshTokenAuth)
+            // Unknown users answer like wrong passwords, in like time.
+            .prevent_user_existence_errors(PreventUserExistenceErrorTypes::Enabled)
             // Id tokens carry the e-mail roster links hosted-UI logins by.
             .read_attributes("email")
             .read_attributes("email_verified")

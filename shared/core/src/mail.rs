@@ -76,7 +76,8 @@ pub fn register(to: &str, account: &str, url: &str, expires: i64) -> Mail {
     ));
     Mail {
         to: to.to_string(),
-        subject: format!("Confirm your new account {account}"),
+        // Not the account's name: whoever registers chooses it.
+        subject: "Confirm your new account".into(),
         text,
         html,
         link: Some(url.to_string()),
@@ -108,6 +109,38 @@ pub fn already_registered(to: &str, login_url: &str, reset_url: &str) -> Mail {
         text,
         html,
         link: Some(login_url.to_string()),
+    }
+}
+
+/// MFA was turned on or off for the user's account (by an admin when
+/// `by_admin`): the account's owner hears of it, whoever did it.
+pub fn mfa_changed(to: &str, on: bool, by_admin: bool) -> Mail {
+    let what = match (on, by_admin) {
+        (true, _) => "Two-factor authentication (MFA) was turned on for your account.",
+        (false, false) => "Two-factor authentication (MFA) was turned off for your account.",
+        (false, true) => {
+            "An administrator of your team reset the two-factor authentication (MFA) \
+             of your account: it is off, and you were signed out everywhere."
+        }
+    };
+    let text = format!(
+        "Hello,\n\n{what}\n\nIf this wasn't you, reset your password and tell \
+         an administrator of your team at once.\n"
+    );
+    let html = page(&format!(
+        "<p>Hello,</p><p>{what}</p><p>If this wasn't you, reset your password and \
+         tell an administrator of your team at once.</p>"
+    ));
+    Mail {
+        to: to.to_string(),
+        subject: if on {
+            "MFA is on for your account".into()
+        } else {
+            "MFA is off for your account".into()
+        },
+        text,
+        html,
+        link: None,
     }
 }
 

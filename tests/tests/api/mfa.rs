@@ -478,3 +478,152 @@ async fn a_hosted_ui_user_sets_up_mfa_in_the_pool() {
         .await
         .err(403, "FORBIDDEN");
 }
+
+#[tokio::test]
+async fn enrolling_takes_a_recent_password_login() {
+    let app = TestApp::new().await;
+    let ann = app.member(ANN, "user").await;
+    let account = app.as_member(&ann, "user/info", json!({})).await.ok()["accountId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // A session whose login is 16 minutes old (a stolen, refreshed one, say).
+    let old = app.aged_token(&ann, &account, 16);
+    app.call("user/info", Some(&old), json!({})).await.ok();
+    app.call("user/mfaSecret", Some(&old), json!({}))
+        .await
+        .err(403, "FORBIDDEN");
+    let secret = app.as_member(&ann, "user/mfaSecret", json!({})).await.ok()["secret"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    app.call(
+        "user/setMfa",
+        Some(&old),
+        json!({"enabled": true, "code": totp::code(&secret)}),
+    )
+    .await
+    .err(403, "FORBIDDEN");
+    // 14 minutes is recent enough.
+    let recent = app.aged_token(&ann, &account, 14);
+    app.call(
+        "user/setMfa",
+        Some(&recent),
+        json!({"enabled": true, "code": totp::code(&secret)}),
+    )
+    .await
+    .ok();
+}
+
+#[tokio::test]
+async fn mfa_changes_are_mailed_to_the_user() {
+    let app = TestApp::new().await;
+    let ann = app.member(ANN, "user").await;
+    let before = app.mails_to(ANN);
+    let mfa = app.enrol(&ann).await;
+    assert_eq!(app.mails_to(ANN), before + 1);
+    app.as_member(
+        &ann,
+        "user/setMfa",
+        json!({"enabled": false, "code": mfa.recovery[0]}),
+    )
+    .await
+    .ok();
+    assert_eq!(app.mails_to(ANN), before + 2);
+    app.as_owner("user/resetMfa", json!({"id": ann.id}))
+        .await
+        .ok();
+    assert_eq!(app.mails_to(ANN), before + 3);
+}
+
+#[tokio::test]
+async fn a_change_that_lost_a_race_to_a_sign_out_does_not_bring_its_session_back() {
+    let mut app = TestApp::new().await;
+    let ann = app.member(ANN, "user").await;
+    let mfa = app.enrol(&ann).await;
+    let table = roster_tests::faults::FaultyTable::new(app.roster.table.clone());
+    let mut roster = app.roster.clone();
+    roster.table = table.clone();
+    app.use_roster(roster);
+    // "Log out everywhere" (or a reset) lands while ann turns MFA off.
+    let account = app.as_member(&ann, "user/info", json!({})).await.ok()["accountId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let key = roster_core::ports::Key::new(format!("ACCT#{account}"), format!("USER#{}", ann.id));
+    let later = roster_core::clock::now_ms() + 1;
+    table.interleave_before_write_to(
+        key.clone(),
+        vec![roster_core::ports::Op::update(key)
+            .set("sessionsValidAfter", later)
+            .remove("survivor")
+            .add("version", 1)],
+    );
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    app.as_member(
+        &ann,
+        "user/setMfa",
+        json!({"enabled": false, "code": mfa.recovery[0]}),
+    )
+    .await
+    .err(401, "UNAUTHENTICATED");
+    app.as_member(&ann, "user/info", json!({}))
+        .await
+        .err(401, "UNAUTHENTICATED");
+}
+
+#[tokio::test]
+async fn mfa_holds_when_the_provider_lost_it_but_roster_did_not() {
+    let app = TestApp::new().await;
+    let ann = app.member(ANN, "user").await;
+    let mfa = app.enrol(&ann).await;
+    app.drop_mfa_at_provider(&ann.id).await;
+    // The password alone still gives no tokens.
+    let session = app.challenge(ANN, PASSWORD).await;
+    app.answer(&session, &mfa.recovery[0]).await.ok();
+}
+
+#[tokio::test]
+async fn more_challenges_buy_no_more_code_guesses() {
+    let app = TestApp::new().await;
+    let ann = app.member(ANN, "user").await;
+    let mfa = app.enrol(&ann).await;
+    let wrong = totp::wrong_code(&mfa.secret);
+    // Two challenges' worth of wrong codes in one window...
+    for _ in 0..2 {
+        let session = app.challenge(ANN, PASSWORD).await;
+        for _ in 0..5 {
+            app.answer(&session, &wrong)
+                .await
+                .err(401, "UNAUTHENTICATED");
+        }
+    }
+    // ...and a third challenge takes no code at all, not even a right one.
+    let session = app.challenge(ANN, PASSWORD).await;
+    app.answer(&session, &mfa.recovery[0])
+        .await
+        .err(401, "UNAUTHENTICATED");
+}
+
+#[tokio::test]
+async fn a_challenge_opened_before_a_password_reset_is_void() {
+    let app = TestApp::new().await;
+    let ann = app.member(ANN, "user").await;
+    let mfa = app.enrol(&ann).await;
+    let session = app.challenge(ANN, PASSWORD).await;
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    app.call("user/forgotPassword", None, json!({"email": ANN}))
+        .await
+        .ok();
+    let link = app.link_from_mail(ANN, "/reset?token=").unwrap();
+    app.call(
+        "user/resetPassword",
+        None,
+        json!({"token": roster_tests::app::token_of(&link), "password": "a reset passphrase"}),
+    )
+    .await
+    .ok();
+    app.answer(&session, &mfa.recovery[0])
+        .await
+        .err(401, "UNAUTHENTICATED");
+}

@@ -249,3 +249,15 @@ async fn parallel_resets_with_one_link_set_exactly_one_password() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_mail_outage_does_not_change_the_answer() {
+    let mut app = TestApp::new().await;
+    let mut roster = app.roster.clone();
+    roster.mailer = std::sync::Arc::new(roster_tests::faults::DownMailer);
+    app.use_roster(roster);
+    for email in [OWNER_EMAIL, "nobody@example.com"] {
+        let r = forgot(&app, email).await;
+        assert_eq!((r.status.as_u16(), r.body), (200, json!({})), "{email}");
+    }
+}

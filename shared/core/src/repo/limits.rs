@@ -34,6 +34,16 @@ pub const LOGIN: Limit = Limit {
     window_ms: 15 * 60 * 1000,
 };
 
+/// TOTP and recovery codes answered to login challenges, per e-mail: 10 in 15
+/// minutes across challenges (each challenge also takes at most 5), so
+/// whoever has only the password can't buy more code guesses with more
+/// challenges. A completed login clears it.
+pub const MFA_CODES: Limit = Limit {
+    prefix: "MFACODES",
+    max: 10,
+    window_ms: 15 * 60 * 1000,
+};
+
 /// Password-reset mails per address: 3 an hour.
 pub const RESET_MAIL: Limit = Limit {
     prefix: "RESETMAIL",
@@ -60,7 +70,7 @@ struct Window {
 
 /// Rounds of "someone else wrote first; decide again" before giving up
 /// (each lost round means another attempt was counted, so few are needed).
-const ROUNDS: usize = 10;
+pub const ROUNDS: usize = 10;
 
 impl Limit {
     pub fn key(&self, email: &Email) -> Key {
@@ -120,6 +130,22 @@ impl Limit {
 }
 
 impl Limit {
+    /// The write that takes one attempt, from the item as last seen (`known`;
+    /// `None`: not read, so start a window unless one is running); `None`
+    /// when the window is full. For callers that put it in a transaction of
+    /// their own and decide again from a failed condition's current item.
+    pub fn attempt_op(
+        &self,
+        email: &Email,
+        known: Option<Option<&Item>>,
+        now: i64,
+    ) -> Result<Option<Op>> {
+        match known {
+            Some(stored) => self.take_op(email, stored, now),
+            None => self.start_op(email, now).map(Some),
+        }
+    }
+
     /// Takes one attempt for `email`; `false` when none is left. `stored` is
     /// the limit's item when the caller already read it (in a batch); without
     /// it, the first try starts a window unless one is running (no read: the
@@ -132,13 +158,9 @@ impl Limit {
     ) -> Result<bool> {
         let mut known = stored;
         for _ in 0..ROUNDS {
-            let now = now_ms();
-            let op = match &known {
-                Some(stored) => match self.take_op(email, stored.as_ref(), now)? {
-                    Some(op) => op,
-                    None => return Ok(false),
-                },
-                None => self.start_op(email, now)?,
+            let seen = known.as_ref().map(Option::as_ref);
+            let Some(op) = self.attempt_op(email, seen, now_ms())? else {
+                return Ok(false);
             };
             let token = next_ulid().to_string();
             match table.transact(vec![op], &token).await {

@@ -39,3 +39,10 @@ pub fn lock_op(uid: UserId, holder: &str, now: i64) -> Op {
 pub fn release_op(uid: UserId, holder: &str) -> Op {
     Op::delete(key(uid)).when(Cond::Eq("holder".into(), holder.into()))
 }
+
+/// Releases the lock whoever holds it: for a write that must not fail on it
+/// (ending sessions once a password changed). Only a request that held the
+/// lock past [`LOCK_MS`] could drop another's.
+pub fn drop_op(uid: UserId) -> Op {
+    Op::delete(key(uid))
+}

@@ -172,11 +172,11 @@ impl FoundToken {
     }
 }
 
-/// Whether the token is still unspent (a consistent read): what a request
-/// checks again once it holds the password lock, since another may have
-/// spent the token between its first read and the lock.
-pub async fn unspent(table: &dyn Table, hash: &str) -> Result<bool> {
-    Ok(table.get(&keys::token(hash), true).await?.is_some())
+/// Checks that the token is still unspent: what taking the password lock
+/// checks in the same transaction, since another request may have spent the
+/// token between this one's first read and the lock.
+pub fn unspent_op(hash: &str) -> Op {
+    Op::check(keys::token(hash), Cond::Exists)
 }
 
 /// Spends a token: fails if it was already spent.

@@ -11,6 +11,18 @@ use crate::Roster;
 pub struct Caller {
     pub user: User,
     pub session: SessionId,
+    /// When the session started (ms): a password (or MFA) login.
+    pub session_started: i64,
+}
+
+impl Caller {
+    /// Whether the caller's session is still good on `user` as it now stands:
+    /// what a write re-applied after a race checks, so that it cannot
+    /// outlive a sign-out that landed in between.
+    pub fn still_signed_in(&self, user: &User) -> bool {
+        user.state == UserState::Active
+            && user.session_valid(&self.session.to_string(), self.session_started, now_ms())
+    }
 }
 
 impl Roster {
@@ -34,6 +46,7 @@ impl Roster {
         Ok(Caller {
             user,
             session: subject.session,
+            session_started: subject.session_started,
         })
     }
 }

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::clock::{next_ulid, now_ms};
 use crate::domain::{AccountId, Email, UserId, UserState};
 use crate::error::{Error, Result};
-use crate::ports::{CodeCheck, PasswordCheck};
+use crate::ports::{CodeCheck, Item, PasswordCheck};
 use crate::repo::claims::EmailClaim;
 use crate::repo::codec::from_item;
 use crate::repo::{accounts, challenges, get_many, keys, limits, users, User};
@@ -35,10 +35,20 @@ struct ChallengeSession {
     c: String,
     u: UserId,
     a: AccountId,
+    /// The e-mail it was opened for (its code attempts are counted by it).
+    m: String,
+    /// When it was opened, ms: a password set, or sessions ended, after
+    /// that void it.
+    o: i64,
     /// Expiry, ms.
     e: i64,
-    /// The identity provider's own challenge session.
+    /// The identity provider's own challenge session; empty when roster
+    /// opened the challenge itself (the provider answered without one).
     p: String,
+    /// The provider's grant from the password check, for checking a code
+    /// when the provider opened no challenge.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    g: Option<String>,
 }
 
 /// What seals a challenge session.
@@ -77,7 +87,9 @@ impl Roster {
             PasswordCheck::Refused => Err(Error::Unauthenticated(WRONG_CREDENTIALS)),
             // The attempt stays counted until a login completes, so someone
             // who has the password gets no more challenges than the limit.
-            PasswordCheck::MfaRequired { session } => self.open_challenge(&claim, session).await,
+            PasswordCheck::MfaRequired { session } => {
+                self.open_challenge(&email, &claim, session, None).await
+            }
             PasswordCheck::Ok { grant } => {
                 let (user, account) =
                     users::get_with_account(table, claim.account_id, claim.user_id)
@@ -85,6 +97,13 @@ impl Roster {
                         .ok_or(Error::Unauthenticated(WRONG_CREDENTIALS))?;
                 if user.state == UserState::Disabled {
                     return Err(Error::Forbidden("this user is disabled"));
+                }
+                // MFA holds when either side says it is on: a provider that
+                // lost it (a write that failed halfway) doesn't open the door.
+                if user.mfa {
+                    return self
+                        .open_challenge(&email, &claim, String::new(), grant)
+                        .await;
                 }
                 let clear = limits::LOGIN.clear_op(&email);
                 let tokens = self
@@ -96,7 +115,13 @@ impl Roster {
     }
 
     /// Stores a challenge and seals its session for the client.
-    async fn open_challenge(&self, claim: &EmailClaim, provider: String) -> Result<LoginOutcome> {
+    async fn open_challenge(
+        &self,
+        email: &Email,
+        claim: &EmailClaim,
+        provider: String,
+        grant: Option<String>,
+    ) -> Result<LoginOutcome> {
         let now = now_ms();
         let id = next_ulid().to_string();
         let mut tx = Tx::new();
@@ -106,8 +131,11 @@ impl Roster {
             c: id,
             u: claim.user_id,
             a: claim.account_id,
+            m: email.to_string(),
+            o: now,
             e: now + challenges::TTL_MS,
             p: provider,
+            g: grant,
         })
         .map_err(|e| Error::internal("encoding a challenge", e))?;
         Ok(LoginOutcome::Challenge {
@@ -127,11 +155,7 @@ impl Roster {
         }
         let code = mfa::parse_code(code).ok_or_else(refused)?;
         let table = self.table.as_ref();
-        // One attempt of this challenge is taken before the code is checked:
-        // parallel guesses can't get past its limit.
-        let mut tx = Tx::new();
-        tx.push(challenges::attempt_op(&challenge.c));
-        self.write(tx, |_| Some(refused())).await?;
+        self.take_code_attempt(&challenge).await?;
         let [user, account] = get_many(
             table,
             [
@@ -142,7 +166,7 @@ impl Roster {
         .await?;
         let user = user.map(User::from_item).transpose()?.ok_or_else(refused)?;
         let account = accounts::required(challenge.a, account)?;
-        if user.state != UserState::Active {
+        if !challenge_holds(&challenge, &user) {
             return Err(refused());
         }
         let login = user.id.to_string();
@@ -152,13 +176,27 @@ impl Roster {
                 if mfa::code_used(&user, totp, now_ms()) {
                     return Err(refused());
                 }
-                match self
-                    .identity
-                    .answer_challenge(&login, &challenge.p, totp)
-                    .await?
-                {
-                    CodeCheck::Ok { grant } => grant,
-                    CodeCheck::Refused => return Err(refused()),
+                if challenge.p.is_empty() {
+                    // roster's own challenge: the provider checks the code
+                    // outside a login.
+                    let grant = challenge.g.clone();
+                    if !self
+                        .identity
+                        .check_totp(&login, grant.as_deref(), totp)
+                        .await?
+                    {
+                        return Err(refused());
+                    }
+                    grant
+                } else {
+                    match self
+                        .identity
+                        .answer_challenge(&login, &challenge.p, totp)
+                        .await?
+                    {
+                        CodeCheck::Ok { grant } => grant,
+                        CodeCheck::Refused => return Err(refused()),
+                    }
                 }
             }
             // The provider already checked the password; a recovery code is
@@ -172,7 +210,10 @@ impl Roster {
                 &user,
                 |user, tx| {
                     // Checked again on the user as it now stands: a parallel
-                    // login may have spent this code.
+                    // login may have spent this code, a reset voided it all.
+                    if !challenge_holds(&challenge, user) {
+                        return Err(refused());
+                    }
                     let spent = match &code {
                         Code::Totp(totp) => mfa::spend_totp(user, totp, now),
                         Code::Recovery(recovery) => mfa::spend_recovery(user, recovery),
@@ -185,6 +226,7 @@ impl Roster {
                     // Fails if another login completed this challenge first.
                     tx.push(challenges::finish_op(&challenge.c));
                     tx.push(limits::LOGIN.clear_op(&user.email));
+                    tx.push(limits::MFA_CODES.clear_op(&user.email));
                     Ok(())
                 },
                 |_| Some(refused()),
@@ -192,4 +234,41 @@ impl Roster {
             .await?;
         self.tokens(new, user, account)
     }
+}
+
+impl Roster {
+    /// Takes one attempt of the challenge and one of its e-mail's codes, in
+    /// one write, before the code is checked: parallel guesses can't get past
+    /// either limit, and more challenges buy no more guesses.
+    async fn take_code_attempt(&self, challenge: &ChallengeSession) -> Result<()> {
+        let refused = || Error::Unauthenticated(CHALLENGE_REFUSED);
+        let email = Email::from_stored(challenge.m.clone());
+        let mut known: Option<Option<Item>> = None;
+        for _ in 0..limits::ROUNDS {
+            let seen = known.as_ref().map(Option::as_ref);
+            let Some(codes) = limits::MFA_CODES.attempt_op(&email, seen, now_ms())? else {
+                return Err(refused());
+            };
+            let mut tx = Tx::new();
+            tx.push(challenges::attempt_op(&challenge.c));
+            let counted = tx.push(codes);
+            match self.transact(tx).await? {
+                Ok(()) => return Ok(()),
+                // The e-mail's window changed: decide again from it.
+                Err(rejected) if rejected.op == counted => known = Some(rejected.current),
+                // The challenge is used up, answered or gone.
+                Err(_) => return Err(refused()),
+            }
+        }
+        Err(refused())
+    }
+}
+
+/// Whether a challenge still stands for its user: active, and no password
+/// set or sessions ended since it was opened (a reset, "log out everywhere",
+/// an admin's MFA reset).
+fn challenge_holds(challenge: &ChallengeSession, user: &User) -> bool {
+    user.state == UserState::Active
+        && user.password_changed <= challenge.o
+        && user.sessions_valid_after <= challenge.o
 }

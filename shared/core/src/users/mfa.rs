@@ -7,12 +7,17 @@
 //!   (80 random bits each, so a hash can't be searched back to its code);
 //! - a TOTP code completes one login at most (codes used at login are kept,
 //!   hashed, while they could still be valid);
-//! - turning MFA on or off ends the user's other sessions.
+//! - turning MFA on or off ends the user's other sessions, and the user gets
+//!   a mail saying so;
+//! - enrolling needs a recent password login (see [`RECENT_LOGIN_MS`]): a
+//!   stolen session alone must not be able to put the account behind the
+//!   thief's device.
 
 use crate::clock::now_ms;
 use crate::crypto::{random_bytes, sha256_hex};
 use crate::domain::UserState;
 use crate::error::{Error, Result};
+use crate::mail;
 use crate::policy::{self, Managing};
 use crate::repo::{limits, UsedCode, User};
 use crate::Roster;
@@ -21,9 +26,16 @@ use super::{Caller, UserRef};
 
 /// Recovery codes handed out at a time.
 pub const RECOVERY_CODES: usize = 10;
+/// Enrolling takes a session whose password login is at most this old (the
+/// life of one access token); a refresh doesn't make a session younger.
+pub const RECENT_LOGIN_MS: i64 = 15 * 60 * 1000;
 /// How long a code that completed a login is remembered: longer than any code
 /// stays valid (its own step and one either side).
 const USED_CODE_KEPT_MS: i64 = 3 * 60 * 1000;
+/// At most this many are kept (the newest): only three codes are valid at any
+/// time, each for one login, so real use never comes near it; it keeps the
+/// user item small whatever happens.
+const USED_CODES_KEPT: usize = 20;
 
 /// A code as typed: a 6-digit TOTP code or a recovery code.
 #[derive(Clone)]
@@ -94,6 +106,8 @@ pub(crate) fn spend_totp(user: &mut User, code: &str, now: i64) -> bool {
     }
     let h = code_hash(user, code);
     user.used_codes.retain(|u| u.at + USED_CODE_KEPT_MS > now);
+    let excess = (user.used_codes.len() + 1).saturating_sub(USED_CODES_KEPT);
+    user.used_codes.drain(..excess);
     user.used_codes.push(UsedCode { h, at: now });
     true
 }
@@ -128,6 +142,20 @@ fn wrong_code() -> Error {
     Error::invalid("code", "the code is wrong")
 }
 
+fn signed_out() -> Error {
+    Error::Unauthenticated("the session has ended")
+}
+
+/// Refuses a session whose login is older than [`RECENT_LOGIN_MS`].
+fn require_recent_login(caller: &Caller) -> Result<()> {
+    if now_ms() - caller.session_started > RECENT_LOGIN_MS {
+        return Err(Error::Forbidden(
+            "setting up MFA takes a recent login: log in again with your password",
+        ));
+    }
+    Ok(())
+}
+
 impl Roster {
     /// The provider's grant for MFA calls on the caller's behalf, when the
     /// provider needs one (Cognito: for `AssociateSoftwareToken` and
@@ -148,6 +176,7 @@ impl Roster {
     /// the enrolled one, so a device is changed by turning MFA off and on.
     pub async fn mfa_secret(&self, caller: &Caller) -> Result<MfaSecret> {
         require_own_login(&caller.user)?;
+        require_recent_login(caller)?;
         if caller.user.mfa {
             return Err(Error::conflict(
                 "mfa",
@@ -185,6 +214,7 @@ impl Roster {
             if caller.user.mfa {
                 return Err(Error::conflict("enabled", "MFA is already on"));
             }
+            require_recent_login(caller)?;
             let Some(Code::Totp(code)) = parse_code(code) else {
                 return Err(wrong_code());
             };
@@ -200,6 +230,14 @@ impl Roster {
                 .change_user(
                     &caller.user,
                     |user, _| {
+                        // Checked again on the user as it now stands: a
+                        // sign-out or another enrolment may have landed.
+                        if !caller.still_signed_in(user) {
+                            return Err(signed_out());
+                        }
+                        if user.mfa {
+                            return Err(Error::conflict("enabled", "MFA is already on"));
+                        }
                         let (shown, hashes) = new_recovery_codes(user)?;
                         user.mfa = true;
                         user.recovery = hashes;
@@ -209,6 +247,8 @@ impl Roster {
                     |_| None,
                 )
                 .await?;
+            self.tell(mail::mfa_changed(caller.user.email.as_str(), true, false))
+                .await;
             return Ok(Some(shown));
         }
         if !caller.user.mfa {
@@ -219,6 +259,9 @@ impl Roster {
         self.change_user(
             &caller.user,
             |user, tx| {
+                if !caller.still_signed_in(user) {
+                    return Err(signed_out());
+                }
                 if let Code::Recovery(compact) = &code {
                     // Spent whatever happens next; a parallel use fails here.
                     if !spend_recovery(user, compact) {
@@ -234,6 +277,8 @@ impl Roster {
             |_| None,
         )
         .await?;
+        self.tell(mail::mfa_changed(caller.user.email.as_str(), false, false))
+            .await;
         Ok(None)
     }
 
@@ -255,6 +300,15 @@ impl Roster {
             .change_user(
                 &caller.user,
                 |user, tx| {
+                    if !caller.still_signed_in(user) {
+                        return Err(signed_out());
+                    }
+                    if !user.mfa {
+                        return Err(Error::conflict(
+                            "code",
+                            "MFA is off: there are no recovery codes",
+                        ));
+                    }
                     let (shown, hashes) = new_recovery_codes(user)?;
                     user.recovery = hashes;
                     tx.push(limits::LOGIN.clear_op(&user.email));
@@ -324,7 +378,18 @@ impl Roster {
                 |_| None,
             )
             .await?;
+        if user.state != UserState::Pending {
+            self.tell(mail::mfa_changed(user.email.as_str(), false, true))
+                .await;
+        }
         Ok(user)
+    }
+
+    /// Sends a notice; the change it reports is done, so a failure is logged.
+    async fn tell(&self, mail: crate::ports::Mail) {
+        if let Err(e) = self.mailer.send(&mail).await {
+            tracing::warn!(error = %e, "notice e-mail not sent");
+        }
     }
 }
 

@@ -12,7 +12,7 @@ use crate::clock::{next_ulid, now_ms};
 use crate::domain::{Email, Password, UserId, UserState};
 use crate::error::{Error, Result};
 use crate::mail;
-use crate::ports::PasswordCheck;
+use crate::ports::{Cond, Op, PasswordCheck};
 use crate::repo::claims::EmailClaim;
 use crate::repo::codec::from_item;
 use crate::repo::tokens::{self, Kind, NewToken, TokenRecord};
@@ -25,7 +25,7 @@ use super::Caller;
 /// Public answers that must not tell whether an e-mail has a user
 /// (`forgotPassword`, registration) take at least this long, so the mail
 /// that goes out for one and not the other doesn't show in the timing.
-pub(crate) const UNIFORM_ANSWER: Duration = Duration::from_millis(250);
+pub(crate) const UNIFORM_ANSWER: Duration = Duration::from_millis(300);
 
 /// Waits until `started + UNIFORM_ANSWER`.
 pub(crate) async fn pace(started: Instant) {
@@ -36,30 +36,40 @@ pub(crate) async fn pace(started: Instant) {
 
 impl Roster {
     /// Takes `uid`'s password lock for this request; `busy` when another
-    /// request holds it. Returns the holder's name.
-    pub(crate) async fn lock_password(&self, uid: UserId, busy: fn() -> Error) -> Result<String> {
+    /// request holds it. `checks` go in the same transaction: what allows
+    /// this request to set the password (its link still unspent, …), since a
+    /// request that read it before another finished can take the lock after
+    /// that one released it; `busy` too when one fails. Returns the holder's
+    /// name.
+    pub(crate) async fn lock_password(
+        &self,
+        uid: UserId,
+        busy: fn() -> Error,
+        checks: Vec<Op>,
+    ) -> Result<String> {
         let holder = next_ulid().to_string();
         let mut tx = Tx::new();
         tx.push(password_locks::lock_op(uid, &holder, now_ms()));
+        tx.extend(checks);
         self.write(tx, |_| Some(busy())).await?;
         Ok(holder)
     }
 
     /// Runs `work` (which sets the password and commits with
-    /// [`password_locks::release_op`]) under `uid`'s password lock; on
-    /// failure the lock is released at once. `work` must first re-read what
-    /// allows it (its token, with a consistent read): a request that read it
-    /// before another finished can take the lock after that one released it.
+    /// [`password_locks::release_op`]) under `uid`'s password lock, taken
+    /// with `checks` (see [`Roster::lock_password`]); on failure the lock is
+    /// released at once.
     pub(crate) async fn under_password_lock<T, F>(
         &self,
         uid: UserId,
         busy: fn() -> Error,
+        checks: Vec<Op>,
         work: impl FnOnce(String) -> F,
     ) -> Result<T>
     where
         F: Future<Output = Result<T>>,
     {
-        let holder = self.lock_password(uid, busy).await?;
+        let holder = self.lock_password(uid, busy, checks).await?;
         let result = work(holder.clone()).await;
         if result.is_err() {
             let mut tx = Tx::new();
@@ -93,26 +103,30 @@ impl Roster {
                 "the current password is wrong",
             ));
         }
-        self.under_password_lock(caller.user.id, busy, |holder| async move {
-            self.identity
-                .set_password(&login, password.as_str())
-                .await?;
-            // The password has changed: the sessions end, whatever else
-            // was written to the user meanwhile.
-            self.change_user(
-                &caller.user,
-                |user, tx| {
-                    let now = now_ms();
-                    user.end_sessions(now, None);
-                    user.password_changed = now;
-                    tx.push(password_locks::release_op(user.id, &holder));
-                    tx.push(limits::LOGIN.clear_op(&user.email));
-                    Ok(())
-                },
-                |_| Some(busy()),
-            )
-            .await
-        })
+        let holder = self.lock_password(caller.user.id, busy, Vec::new()).await?;
+        if let Err(e) = self.identity.set_password(&login, password.as_str()).await {
+            let mut tx = Tx::new();
+            tx.push(password_locks::release_op(caller.user.id, &holder));
+            if let Err(e) = self.write(tx, |_| None).await {
+                tracing::warn!(error = %e, "password lock not released; it expires by itself");
+            }
+            return Err(e.into());
+        }
+        // The password has changed: the sessions end, whatever else was
+        // written to the user meanwhile, and whether or not the lock is still
+        // held (it only keeps two changes from interleaving).
+        self.change_user(
+            &caller.user,
+            |user, tx| {
+                let now = now_ms();
+                user.end_sessions(now, None);
+                user.password_changed = now;
+                tx.push(password_locks::drop_op(user.id));
+                tx.push(limits::LOGIN.clear_op(&user.email));
+                Ok(())
+            },
+            |_| None,
+        )
         .await?;
         Ok(())
     }
@@ -155,10 +169,12 @@ impl Roster {
         self.write(tx, |_| None).await?;
         let url = self.link("reset", &token.secret);
         let mail = mail::reset(email.as_str(), &url, token.record.expires);
-        self.mailer.send(&mail).await.map_err(|e| {
+        // The answer is the same whatever happens here: a failure must not
+        // tell that this address has a user. The user asks again.
+        if let Err(e) = self.mailer.send(&mail).await {
             tracing::error!(error = %e, "reset e-mail not sent");
-            Error::Unavailable("the e-mail could not be sent; try again later".into())
-        })
+        }
+        Ok(())
     }
 
     /// Sets a new password from a reset link, spends the link and ends every
@@ -174,17 +190,22 @@ impl Roster {
             return Err(found.invalid());
         }
         let password = Password::parse(password, &user.email)?;
-        self.under_password_lock(uid, link_in_use, |holder| async move {
-            // Read again under the lock: another reset (or a change) may have
-            // finished since, spending this link or voiding it.
-            let user = users::get(table, aid, uid)
-                .await?
-                .ok_or_else(|| found.invalid())?;
-            if !tokens::unspent(table, &found.hash).await?
-                || !reset_link_works(&found.record, &user)
-            {
-                return Err(found.invalid());
-            }
+        // Checked with the lock: another reset (or a change) may have
+        // finished since, spending this link or voiding it.
+        let checks = vec![
+            tokens::unspent_op(&found.hash),
+            Op::check(
+                keys::user(aid, uid),
+                Cond::And(vec![
+                    Cond::Eq("state".into(), "active".into()),
+                    Cond::Or(vec![
+                        Cond::AttrNotExists("passwordChanged".into()),
+                        Cond::Less("passwordChanged".into(), found.record.issued),
+                    ]),
+                ]),
+            ),
+        ];
+        self.under_password_lock(uid, link_in_use, checks, |holder| async move {
             self.identity
                 .set_password(&uid.to_string(), password.as_str())
                 .await?;

@@ -105,11 +105,9 @@ impl Roster {
         match login {
             NewLogin::Password(password) => {
                 let uid = pending.user.id;
-                self.under_password_lock(uid, in_use, |holder| async move {
-                    // Another signup may have finished since the token was read.
-                    if !tokens::unspent(self.table.as_ref(), &pending.found.hash).await? {
-                        return Err(in_use());
-                    }
+                // Another signup may have finished since the token was read.
+                let checks = vec![tokens::unspent_op(&pending.found.hash)];
+                self.under_password_lock(uid, in_use, checks, |holder| async move {
                     self.identity
                         .create_login(
                             &uid.to_string(),
