@@ -103,6 +103,8 @@ fn code_refused(code: Option<&str>) -> bool {
         Some(
             "CodeMismatchException"
                 | "EnableSoftwareTokenMFAException"
+                // No secret was associated (no `mfaSecret` first).
+                | "SoftwareTokenMFANotFoundException"
                 | "ExpiredCodeException"
                 | "NotAuthorizedException"
                 | "InvalidParameterException"
