@@ -9,6 +9,7 @@ pub mod faults;
 pub mod hosted;
 pub mod identity;
 pub mod infra;
+pub mod mail;
 pub mod mfa;
 pub mod server;
 pub mod totp;

@@ -139,7 +139,7 @@ impl Server {
     /// The newest link to `page` (e.g. `/reset?token=`) mailed to `email`.
     pub fn mail_link(&self, email: &str, page: &str) -> Option<String> {
         match Backend::current() {
-            Backend::Embedded => crate::app::latest_link_to(&self.data_dir, email, page),
+            Backend::Embedded => crate::mail::latest_link_to(&self.data_dir, email, page),
             Backend::Aws => crate::aws::sent_to(&self.mail_from, email)
                 .iter()
                 .rev()

@@ -1,6 +1,7 @@
 //! User use cases: each file one part of a user's life.
 
 mod auth;
+mod codes;
 mod find;
 mod hosted;
 mod invite;
@@ -14,10 +15,11 @@ mod signup;
 mod write;
 
 pub use auth::Caller;
+pub use codes::RECOVERY_CODES;
 pub use find::{FindUsers, UserFilter};
 pub use hosted::HostedLogin;
 pub use login::LoginOutcome;
 pub use manage::{UpdateUser, UserRef};
-pub use mfa::{otpauth_uri, MfaSecret, RECOVERY_CODES};
+pub use mfa::{otpauth_uri, MfaSecret};
 pub use sessions::Tokens;
 pub use signup::SignupInfo;

@@ -10,6 +10,8 @@ mod find;
 mod hosted;
 mod limits;
 mod mfa;
+mod mfa_login;
+mod mfa_reset;
 mod passwords;
 mod register;
 mod sessions;

@@ -343,3 +343,42 @@ async fn parallel_signups_with_one_link_leave_exactly_the_winners_password() {
             .err(401, "UNAUTHENTICATED");
     }
 }
+
+#[tokio::test]
+async fn any_password_the_policy_takes_logs_in_on_either_backend() {
+    let app = TestApp::new().await;
+    // 256 characters, spaces at both ends, every kind of character: what
+    // roster's policy takes, whatever a user pool's own policy would say.
+    let core: String = "correct horse battery staple ü "
+        .chars()
+        .cycle()
+        .take(254)
+        .collect();
+    let long = format!(" {core} ");
+    assert_eq!(long.chars().count(), 256);
+    for (email, password) in [
+        ("long@example.com", long.as_str()),
+        ("short@example.com", "tenchars!!"),
+    ] {
+        let (_, token) = invited(&app, email).await;
+        app.call(
+            "user/signup",
+            None,
+            json!({"token": token, "password": password}),
+        )
+        .await
+        .ok();
+        app.login(email, password).await.ok();
+    }
+    // And one character more is refused, by roster.
+    let (_, token) = invited(&app, "longer@example.com").await;
+    let r = app
+        .call(
+            "user/signup",
+            None,
+            json!({"token": token, "password": format!("{long}x")}),
+        )
+        .await;
+    r.err(400, "INVALID");
+    assert_eq!(r.field(), "password");
+}

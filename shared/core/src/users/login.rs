@@ -13,7 +13,7 @@ use crate::repo::{accounts, challenges, get_many, keys, limits, users, User};
 use crate::roster::Tx;
 use crate::Roster;
 
-use super::mfa::{self, Code};
+use super::codes::{self, Code};
 use super::Tokens;
 
 #[derive(Debug, Clone)]
@@ -153,7 +153,7 @@ impl Roster {
         if challenge.e < now_ms() {
             return Err(refused());
         }
-        let code = mfa::parse_code(code).ok_or_else(refused)?;
+        let code = codes::parse_code(code).ok_or_else(refused)?;
         let table = self.table.as_ref();
         self.take_code_attempt(&challenge).await?;
         let [user, account] = get_many(
@@ -173,7 +173,7 @@ impl Roster {
         let grant = match &code {
             Code::Totp(totp) => {
                 // A code that completed a login doesn't complete another.
-                if mfa::code_used(&user, totp, now_ms()) {
+                if codes::code_used(&user, totp, now_ms()) {
                     return Err(refused());
                 }
                 if challenge.p.is_empty() {
@@ -215,8 +215,8 @@ impl Roster {
                         return Err(refused());
                     }
                     let spent = match &code {
-                        Code::Totp(totp) => mfa::spend_totp(user, totp, now),
-                        Code::Recovery(recovery) => mfa::spend_recovery(user, recovery),
+                        Code::Totp(totp) => codes::spend_totp(user, totp, now),
+                        Code::Recovery(recovery) => codes::spend_recovery(user, recovery),
                     };
                     if !spent {
                         return Err(refused());
