@@ -11,5 +11,6 @@ pub mod identity;
 pub mod infra;
 pub mod mail;
 pub mod mfa;
+pub mod races;
 pub mod server;
 pub mod totp;

@@ -93,13 +93,20 @@ impl LocalIdentity {
         }
     }
 
-    async fn write(&self, op: Op) -> Result<(), PortError> {
+    /// Writes one op; `false` when its condition failed (nothing written).
+    async fn try_write(&self, op: Op) -> Result<bool, PortError> {
         let token = roster_core::clock::next_ulid().to_string();
         match self.table.transact(vec![op], &token).await {
-            // A missing login (a pending user) has nothing to switch.
-            Err(TableError::Condition { .. }) => Ok(()),
-            other => other.map_err(table_err),
+            Ok(()) => Ok(true),
+            Err(TableError::Condition { .. }) => Ok(false),
+            Err(e) => Err(table_err(e)),
         }
+    }
+
+    /// Writes one op on a login that may be missing: a pending user has
+    /// nothing to switch.
+    async fn write(&self, op: Op) -> Result<(), PortError> {
+        self.try_write(op).await.map(|_| ())
     }
 
     async fn login_item(&self, login: &str) -> Result<Option<Item>, PortError> {
@@ -214,14 +221,10 @@ impl Identity for LocalIdentity {
         let op = Op::update(keys::login(login))
             .set("totpPending", sealed)
             .when(Cond::Exists);
-        let token = roster_core::clock::next_ulid().to_string();
-        match self.table.transact(vec![op], &token).await {
-            Ok(()) => Ok(Secret::from(bytes.to_vec()).to_base32()),
-            Err(TableError::Condition { .. }) => {
-                Err(PortError::Internal(format!("login {login} does not exist")))
-            }
-            Err(e) => Err(table_err(e)),
+        if !self.try_write(op).await? {
+            return Err(PortError::Internal(format!("login {login} does not exist")));
         }
+        Ok(Secret::from(bytes.to_vec()).to_base32())
     }
 
     async fn confirm_totp(
@@ -251,12 +254,7 @@ impl Identity for LocalIdentity {
             .set("totp", sealed.clone())
             .remove("totpPending")
             .when(Cond::Eq("totpPending".into(), sealed.into()));
-        let token = roster_core::clock::next_ulid().to_string();
-        match self.table.transact(vec![op], &token).await {
-            Ok(()) => Ok(true),
-            Err(TableError::Condition { .. }) => Ok(false),
-            Err(e) => Err(table_err(e)),
-        }
+        self.try_write(op).await
     }
 
     async fn check_totp(

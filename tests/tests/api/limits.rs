@@ -8,6 +8,7 @@ use roster_core::ports::{Key, Op};
 use roster_tests::app::{TestApp, OWNER_EMAIL, PASSWORD};
 use roster_tests::faults::FaultyTable;
 use roster_tests::identity::Counting;
+use roster_tests::races::all_at_once;
 use serde_json::json;
 
 fn failures_key(email: &str) -> Key {
@@ -25,18 +26,16 @@ async fn a_parallel_burst_of_wrong_passwords_gets_at_most_five_checks() {
     let app = Arc::new(app);
     for email in [OWNER_EMAIL, "nobody@example.com"] {
         let before = counting.checks();
-        let burst: Vec<_> = (0..24)
-            .map(|_| {
-                let app = app.clone();
-                tokio::spawn(async move { app.login(email, "wrong password!").await })
-            })
-            .collect();
-        let mut codes = Vec::new();
-        for task in burst {
-            codes.push(task.await.unwrap().code().to_string());
-        }
-        let refused = codes.iter().filter(|c| *c == "UNAUTHENTICATED").count();
-        let limited = codes.iter().filter(|c| *c == "RATE_LIMITED").count();
+        let answers = all_at_once(
+            &app,
+            24,
+            "user/login",
+            |_| json!({"email": email, "password": "wrong password!"}),
+        )
+        .await;
+        let codes: Vec<&str> = answers.iter().map(|r| r.code()).collect();
+        let refused = codes.iter().filter(|c| **c == "UNAUTHENTICATED").count();
+        let limited = codes.iter().filter(|c| **c == "RATE_LIMITED").count();
         assert_eq!((refused, limited), (5, 19), "{email}: {codes:?}");
         assert_eq!(counting.checks() - before, 5, "{email}");
     }

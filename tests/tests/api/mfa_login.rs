@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use roster_tests::app::{TestApp, PASSWORD};
+use roster_tests::races::all_at_once;
 use roster_tests::totp;
 use serde_json::{json, Value};
 
@@ -53,14 +54,15 @@ async fn a_challenge_dies_after_five_wrong_codes_even_in_parallel() {
     let mfa = app.enrol(&ann).await;
     let session = app.challenge(ANN, PASSWORD).await;
     let wrong = totp::wrong_code(&mfa.secret);
-    let tasks: Vec<_> = (0..8)
-        .map(|_| {
-            let (app, session, wrong) = (app.clone(), session.clone(), wrong.clone());
-            tokio::spawn(async move { app.answer(&session, &wrong).await })
-        })
-        .collect();
-    for task in tasks {
-        task.await.unwrap().err(401, "UNAUTHENTICATED");
+    let answers = all_at_once(
+        &app,
+        8,
+        "user/login",
+        |_| json!({"session": session, "code": wrong}),
+    )
+    .await;
+    for r in answers {
+        r.err(401, "UNAUTHENTICATED");
     }
     // Dead: even the right code (or a recovery code) is refused now.
     app.answer(&session, &totp::code(&mfa.secret))
@@ -83,17 +85,16 @@ async fn one_recovery_code_completes_one_login_even_in_parallel() {
     for _ in 0..4 {
         sessions.push(app.challenge(ANN, PASSWORD).await);
     }
-    let tasks: Vec<_> = sessions
-        .into_iter()
-        .map(|session| {
-            let (app, code) = (app.clone(), mfa.recovery[0].clone());
-            tokio::spawn(async move { app.answer(&session, &code).await })
-        })
-        .collect();
+    let answers = all_at_once(
+        &app,
+        4,
+        "user/login",
+        |i| json!({"session": sessions[i], "code": mfa.recovery[0]}),
+    )
+    .await;
     let mut ok = 0;
-    for task in tasks {
-        let r = task.await.unwrap();
-        if r.status.as_u16() == 200 {
+    for r in answers {
+        if r.status == 200 {
             ok += 1;
         } else {
             r.err(401, "UNAUTHENTICATED");

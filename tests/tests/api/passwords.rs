@@ -7,6 +7,7 @@ use roster_core::ports::{Key, Op};
 use roster_tests::app::{token_of, TestApp, OWNER_EMAIL, PASSWORD};
 use roster_tests::faults::FaultyTable;
 use roster_tests::identity::Counting;
+use roster_tests::races::one_link_sets_one_password;
 use serde_json::json;
 
 const NEW: &str = "a fresh passphrase";
@@ -217,41 +218,7 @@ async fn parallel_resets_with_one_link_set_exactly_one_password() {
     app.member("ann@example.com", "user").await;
     forgot(&app, "ann@example.com").await.ok();
     let token = reset_token(&app, "ann@example.com").unwrap();
-    let tasks: Vec<_> = (0..5)
-        .map(|i| {
-            let (app, token) = (app.clone(), token.clone());
-            tokio::spawn(async move {
-                let password = format!("parallel passphrase {i}");
-                let r = app
-                    .call(
-                        "user/resetPassword",
-                        None,
-                        json!({"token": token, "password": password}),
-                    )
-                    .await;
-                (password, r)
-            })
-        })
-        .collect();
-    let mut winners = Vec::new();
-    for task in tasks {
-        let (password, r) = task.await.unwrap();
-        if r.status.as_u16() == 200 {
-            winners.push(password);
-        } else {
-            r.err(400, "TOKEN_INVALID");
-        }
-    }
-    assert_eq!(winners.len(), 1, "{winners:?}");
-    app.login("ann@example.com", &winners[0]).await.ok();
-    for i in 0..5 {
-        let loser = format!("parallel passphrase {i}");
-        if loser != winners[0] {
-            app.login("ann@example.com", &loser)
-                .await
-                .err(401, "UNAUTHENTICATED");
-        }
-    }
+    one_link_sets_one_password(&app, "user/resetPassword", &token, "ann@example.com").await;
 }
 
 #[tokio::test]

@@ -7,6 +7,7 @@ use roster_core::ports::{Key, Op};
 use roster_tests::app::{token_of, TestApp, PASSWORD};
 use roster_tests::faults::FaultyTable;
 use roster_tests::identity::Counting;
+use roster_tests::races::one_link_sets_one_password;
 use serde_json::{json, Value};
 
 async fn invited(app: &TestApp, email: &str) -> (Value, String) {
@@ -308,40 +309,7 @@ async fn a_signup_that_loses_the_race_for_its_link_sets_no_password() {
 async fn parallel_signups_with_one_link_leave_exactly_the_winners_password() {
     let app = Arc::new(TestApp::new().await);
     let (_, token) = invited(&app, "ann@example.com").await;
-    let tasks: Vec<_> = (0..5)
-        .map(|i| {
-            let (app, token) = (app.clone(), token.clone());
-            tokio::spawn(async move {
-                let password = format!("parallel passphrase {i}");
-                let r = app
-                    .call(
-                        "user/signup",
-                        None,
-                        json!({"token": token, "password": password}),
-                    )
-                    .await;
-                (password, r)
-            })
-        })
-        .collect();
-    let mut winners = Vec::new();
-    let mut losers = Vec::new();
-    for task in tasks {
-        let (password, r) = task.await.unwrap();
-        if r.status.as_u16() == 200 {
-            winners.push(password);
-        } else {
-            r.err(400, "TOKEN_INVALID");
-            losers.push(password);
-        }
-    }
-    assert_eq!(winners.len(), 1, "{winners:?}");
-    app.login("ann@example.com", &winners[0]).await.ok();
-    for loser in &losers {
-        app.login("ann@example.com", loser)
-            .await
-            .err(401, "UNAUTHENTICATED");
-    }
+    one_link_sets_one_password(&app, "user/signup", &token, "ann@example.com").await;
 }
 
 #[tokio::test]
