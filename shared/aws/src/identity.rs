@@ -112,6 +112,22 @@ fn code_refused(code: Option<&str>) -> bool {
     )
 }
 
+/// One `Admin…User` call on the pool that names only the user; a missing
+/// login is already in the state asked for.
+macro_rules! admin_user_call {
+    ($self:ident, $method:ident, $what:literal, $login:expr) => {{
+        let out = $self
+            .client
+            .get()
+            .$method()
+            .user_pool_id(&$self.pool)
+            .username($login)
+            .send()
+            .await;
+        ignore_missing($what, out)
+    }};
+}
+
 fn grant_of(result: Option<AuthenticationResultType>) -> Option<String> {
     result.and_then(|r| r.refresh_token)
 }
@@ -350,39 +366,15 @@ impl Identity for CognitoIdentity {
     }
 
     async fn disable_login(&self, login: &str) -> Result<(), PortError> {
-        let out = self
-            .client
-            .get()
-            .admin_disable_user()
-            .user_pool_id(&self.pool)
-            .username(login)
-            .send()
-            .await;
-        ignore_missing("AdminDisableUser", out)
+        admin_user_call!(self, admin_disable_user, "AdminDisableUser", login)
     }
 
     async fn enable_login(&self, login: &str) -> Result<(), PortError> {
-        let out = self
-            .client
-            .get()
-            .admin_enable_user()
-            .user_pool_id(&self.pool)
-            .username(login)
-            .send()
-            .await;
-        ignore_missing("AdminEnableUser", out)
+        admin_user_call!(self, admin_enable_user, "AdminEnableUser", login)
     }
 
     async fn delete_login(&self, login: &str) -> Result<(), PortError> {
-        let out = self
-            .client
-            .get()
-            .admin_delete_user()
-            .user_pool_id(&self.pool)
-            .username(login)
-            .send()
-            .await;
-        ignore_missing("AdminDeleteUser", out)
+        admin_user_call!(self, admin_delete_user, "AdminDeleteUser", login)
     }
 }
 

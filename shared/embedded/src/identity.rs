@@ -116,10 +116,12 @@ impl LocalIdentity {
             .map_err(table_err)
     }
 
-    /// The secret stored (sealed) in `attr` of the login's item.
-    fn secret_in(&self, item: Option<&Item>, login: &str, attr: &str) -> Option<Vec<u8>> {
+    /// The secret stored in `attr` of the login's item: as stored (sealed),
+    /// and opened.
+    fn secret_in(&self, item: Option<&Item>, login: &str, attr: &str) -> Option<(String, Vec<u8>)> {
         let sealed = item?.get(attr)?.as_str()?;
-        self.sealer.open(&secret_aad(login), sealed)
+        let secret = self.sealer.open(&secret_aad(login), sealed)?;
+        Some((sealed.to_string(), secret))
     }
 
     /// Whether `code` is valid for `secret` now (one step either side).
@@ -234,20 +236,12 @@ impl Identity for LocalIdentity {
         code: &str,
     ) -> Result<bool, PortError> {
         let item = self.login_item(login).await?;
-        let Some(secret) = self.secret_in(item.as_ref(), login, "totpPending") else {
+        let Some((sealed, secret)) = self.secret_in(item.as_ref(), login, "totpPending") else {
             return Ok(false);
         };
         if !self.code_valid(&secret, code) {
             return Ok(false);
         }
-        let Some(sealed) = item
-            .as_ref()
-            .and_then(|i| i.get("totpPending"))
-            .and_then(Value::as_str)
-            .map(str::to_string)
-        else {
-            return Ok(false);
-        };
         // Confirms the secret that was checked, not one a parallel
         // `start_totp` put in its place meanwhile.
         let op = Op::update(keys::login(login))
@@ -266,7 +260,7 @@ impl Identity for LocalIdentity {
         let item = self.login_item(login).await?;
         Ok(self
             .secret_in(item.as_ref(), login, "totp")
-            .is_some_and(|secret| self.code_valid(&secret, code)))
+            .is_some_and(|(_, secret)| self.code_valid(&secret, code)))
     }
 
     async fn disable_totp(&self, login: &str) -> Result<(), PortError> {
