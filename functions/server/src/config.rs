@@ -46,9 +46,16 @@ pub struct Config {
     #[arg(long, env = "ROSTER_ACCOUNT_NAME", default_value = "My team")]
     pub account_name: String,
 
-    /// On a store without accounts: the first account's plan (free, team, business).
+    /// On a store without accounts: the first account's plan: free, team,
+    /// business, or a custom plan as JSON, e.g.
+    /// {"seats": {"admin": 3, "user": 10, "viewer": 5}, "groups": 20, "features": {}}.
     #[arg(long, env = "ROSTER_PLAN", default_value = "team")]
     pub plan: String,
+
+    /// Days an audit entry is kept before the table's TTL removes it.
+    #[arg(long, env = "ROSTER_AUDIT_DAYS", default_value_t = roster_core::DEFAULT_AUDIT_DAYS,
+          value_parser = clap::value_parser!(i64).range(1..=36_500))]
+    pub audit_days: i64,
 
     /// Let anyone create an account with `user/login` `{register: true, …}`.
     #[arg(long, env = "ROSTER_OPEN_REGISTRATION")]

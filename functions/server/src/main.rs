@@ -73,6 +73,7 @@ async fn build(config: &Config) -> Result<Roster, String> {
         public_url: config.public_url(),
         open_registration: config.open_registration,
         mfa_issuer: config.mfa_issuer.clone(),
+        audit_days: config.audit_days,
     };
     match config.backend {
         Backend::Embedded => roster_embedded::open(&config.data_dir, settings, &config.mail_from),

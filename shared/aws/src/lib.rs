@@ -108,7 +108,7 @@ impl AwsSettings {
 }
 
 /// `Settings` of a Lambda: `ROSTER_PUBLIC_URL`, `ROSTER_OPEN_REGISTRATION`,
-/// `ROSTER_MFA_ISSUER`.
+/// `ROSTER_MFA_ISSUER`, `ROSTER_AUDIT_DAYS`.
 pub fn settings_from_env() -> Result<Settings, String> {
     let public_url = std::env::var("ROSTER_PUBLIC_URL")
         .map_err(|_| "ROSTER_PUBLIC_URL is not set".to_string())?;
@@ -117,10 +117,19 @@ pub fn settings_from_env() -> Result<Settings, String> {
         .ok()
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| roster_core::DEFAULT_MFA_ISSUER.to_string());
+    let audit_days = match std::env::var("ROSTER_AUDIT_DAYS") {
+        Ok(days) if !days.is_empty() => days
+            .parse::<i64>()
+            .ok()
+            .filter(|d| (1..=36_500).contains(d))
+            .ok_or_else(|| "ROSTER_AUDIT_DAYS must be 1 to 36500".to_string())?,
+        _ => roster_core::DEFAULT_AUDIT_DAYS,
+    };
     Ok(Settings {
         public_url: public_url.trim_end_matches('/').to_string(),
         open_registration: matches!(open.as_str(), "1" | "true" | "yes"),
         mfa_issuer: issuer,
+        audit_days,
     })
 }
 

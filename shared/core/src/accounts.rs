@@ -3,38 +3,75 @@
 use crate::clock::now_ms;
 use crate::domain::AccountName;
 use crate::error::{Error, Result};
+use crate::plans::Plan;
 use crate::policy;
 use crate::ports::Cond;
 use crate::ports::Op;
+use crate::repo::audit::Target;
 use crate::repo::{accounts, keys, Account};
 use crate::roster::Tx;
 use crate::users::Caller;
 use crate::Roster;
+use serde_json::Map;
 
 impl Roster {
     pub async fn get_account(&self, caller: &Caller) -> Result<Account> {
         accounts::require(self.table.as_ref(), caller.user.account_id).await
     }
 
-    /// Renames the account (admins).
+    /// Renames the account (admins) or changes its plan (the owner). A plan
+    /// change moves each counter by how much its limit moved: a plan lowered
+    /// below what is used refuses new seats of that kind and takes none away.
     pub async fn update_account(
         &self,
         caller: &Caller,
         name: Option<AccountName>,
+        plan: Option<(String, Plan)>,
     ) -> Result<Account> {
         policy::require_admin(&caller.user)?;
-        let aid = caller.user.account_id;
-        if let Some(name) = name {
-            let op = Op::update(keys::account(aid))
-                .set("name", name.as_str())
-                .set("updated", now_ms())
-                .when(Cond::Exists);
-            let mut tx = Tx::new();
-            tx.push(op);
-            self.write(tx, |_| Some(Error::NotFound("no such account")))
-                .await?;
+        if plan.is_some() {
+            policy::require_owner(&caller.user)?;
         }
-        accounts::require(self.table.as_ref(), aid).await
+        let aid = caller.user.account_id;
+        let table = self.table.as_ref();
+        if name.is_none() && plan.is_none() {
+            return accounts::require(table, aid).await;
+        }
+        let now = now_ms();
+        let mut detail = Map::new();
+        let (mut op, label) = match &plan {
+            Some((plan_name, plan)) => {
+                let account = accounts::require(table, aid).await?;
+                detail.insert("from".into(), account.plan.clone().into());
+                detail.insert("plan".into(), plan_name.clone().into());
+                (account.change_plan_op(plan_name, plan, now)?, account.name)
+            }
+            None => (
+                Op::update(keys::account(aid))
+                    .set("updated", now)
+                    .when(Cond::Exists),
+                String::new(),
+            ),
+        };
+        if let Some(name) = &name {
+            op = op.set("name", name.as_str());
+            detail.insert("name".into(), name.as_str().into());
+        }
+        let label = name
+            .as_ref()
+            .map(|n| n.as_str().to_string())
+            .unwrap_or(label);
+        let mut tx = Tx::new();
+        let changed = tx.push(op);
+        let target = Target::account(aid, &label);
+        tx.push(self.audit(&caller.user, "account/update", target, detail.into())?);
+        self.write(tx, |failed| {
+            (failed == changed).then(|| {
+                Error::conflict("plan", "the plan changed meanwhile; read it and try again")
+            })
+        })
+        .await?;
+        accounts::require(table, aid).await
     }
 }
 
@@ -73,5 +110,67 @@ impl Roster {
         self.create_account(&name, plan, &email, &password, tx)
             .await
             .map(Some)
+    }
+}
+
+/// `account/audit` filters; all given ones must hold.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub action: Option<&'static str>,
+    pub actor: Option<crate::domain::UserId>,
+    /// A user's, group's or account's id.
+    pub target: Option<String>,
+}
+
+impl Roster {
+    /// The account's audit log, newest first (admins).
+    pub async fn audit_log(
+        &self,
+        caller: &Caller,
+        filter: &AuditFilter,
+        req: &crate::paging::PageRequest,
+    ) -> Result<crate::paging::Page<crate::repo::audit::Entry>> {
+        use crate::ports::{Index, Query};
+        policy::require_admin(&caller.user)?;
+        let aid = caller.user.account_id;
+        let mut q = Query::new(Index::Primary, keys::audit_pk(aid));
+        q.forward = false;
+        q.consistent = true;
+        let mut conds = Vec::new();
+        if let Some(action) = filter.action {
+            conds.push(Cond::Eq("action".into(), action.into()));
+        }
+        if let Some(actor) = filter.actor {
+            conds.push(Cond::Eq("actorId".into(), actor.to_string().into()));
+        }
+        if let Some(target) = &filter.target {
+            conds.push(Cond::Eq("targetId".into(), target.clone().into()));
+        }
+        q.filter = match conds.len() {
+            0 => None,
+            1 => conds.pop(),
+            _ => Some(Cond::And(conds)),
+        };
+        let scope = format!(
+            "account/audit\u{0}{aid}\u{0}{}\u{0}{}\u{0}{}",
+            filter.action.unwrap_or(""),
+            filter.actor.map(|a| a.to_string()).unwrap_or_default(),
+            filter.target.as_deref().unwrap_or("")
+        );
+        let req = crate::paging::PageRequest {
+            index: Index::Primary,
+            ..req.clone()
+        };
+        let page = crate::paging::page(self.table.as_ref(), &self.keys, &scope, q, &req).await?;
+        let data = page
+            .data
+            .into_iter()
+            .map(crate::repo::codec::from_item)
+            .collect::<Result<Vec<_>>>()?;
+        Ok(crate::paging::Page {
+            data,
+            next: page.next,
+            prev: page.prev,
+        })
     }
 }

@@ -8,6 +8,7 @@ pub mod clock;
 pub mod crypto;
 pub mod domain;
 pub mod error;
+pub mod groups;
 pub mod mail;
 pub mod paging;
 pub mod plans;
@@ -18,4 +19,4 @@ mod roster;
 pub mod users;
 
 pub use error::{Error, Result};
-pub use roster::{OpId, Rejected, Roster, Settings, Tx, DEFAULT_MFA_ISSUER};
+pub use roster::{OpId, Rejected, Roster, Settings, Tx, DEFAULT_AUDIT_DAYS, DEFAULT_MFA_ISSUER};

@@ -64,6 +64,72 @@ fn cursor_key(index: Index, item: &Item) -> Item {
         .collect()
 }
 
+/// Pages a list already read whole and sorted by `key` (ascending, unique),
+/// with the same sealed cursors as [`page`]: for lists bounded by the plan,
+/// such as a user's groups in name order.
+pub fn page_sorted<T>(
+    keys: &Keys,
+    scope: &str,
+    items: Vec<(String, T)>,
+    req: &PageRequest,
+) -> Result<Page<T>> {
+    let scope = format!("{scope}\u{0}sorted");
+    let seal = |dir, k: &str| {
+        let mut item = Item::new();
+        item.insert("k".into(), k.into());
+        keys.seal_cursor(&scope, dir, item)
+    };
+    let (dir, at) = match &req.cursor {
+        None => (Direction::Next, None),
+        Some((dir, c)) => {
+            let item = keys.open_cursor(&scope, *dir, c)?;
+            let k = item
+                .get("k")
+                .and_then(|v| v.as_str())
+                .unwrap_or("")
+                .to_string();
+            (*dir, Some(k))
+        }
+    };
+    let (start, end) = match (dir, &at) {
+        (_, None) => (0, items.len().min(req.limit)),
+        (Direction::Next, Some(k)) => {
+            let from = items.partition_point(|(key, _)| key.as_str() <= k.as_str());
+            (from, items.len().min(from + req.limit))
+        }
+        (Direction::Prev, Some(k)) => {
+            let to = items.partition_point(|(key, _)| key.as_str() < k.as_str());
+            (to.saturating_sub(req.limit), to)
+        }
+    };
+    let key_at = |i: usize| items[i].0.clone();
+    let next = if end < items.len() && end > start {
+        Some(seal(Direction::Next, &key_at(end - 1))?)
+    } else if end <= start && dir == Direction::Prev {
+        at.as_deref()
+            .map(|k| seal(Direction::Next, k))
+            .transpose()?
+    } else {
+        None
+    };
+    let prev = if start > 0 && end > start {
+        Some(seal(Direction::Prev, &key_at(start))?)
+    } else if end <= start && dir == Direction::Next {
+        at.as_deref()
+            .map(|k| seal(Direction::Prev, k))
+            .transpose()?
+    } else {
+        None
+    };
+    let data = items
+        .into_iter()
+        .skip(start)
+        .take(end - start)
+        .map(|(_, t)| t)
+        .collect();
+    Ok(Page { data, next, prev })
+}
+
 /// Runs `base` (index, partition, sort-key condition, filter) as one page.
 /// `scope` names the query completely (operation, account, filters); cursors
 /// are bound to it and to the index.
@@ -82,7 +148,9 @@ pub async fn page(
     let from_cursor = start.is_some();
     let want = req.limit + 1;
     base.index = req.index;
-    base.forward = dir == Direction::Next;
+    // `base.forward` is the page order (newest first when false); a `prev`
+    // cursor reads the other way.
+    base.forward = (dir == Direction::Next) == base.forward;
     base.start_after = start.clone();
     let filtered = base.filter.is_some();
 

@@ -13,6 +13,15 @@ pub fn require_admin(caller: &User) -> Result<()> {
     }
 }
 
+/// Only the owner changes the account's plan.
+pub fn require_owner(caller: &User) -> Result<()> {
+    if caller.role == Role::Owner {
+        Ok(())
+    } else {
+        Err(Error::Forbidden("only the owner may change the plan"))
+    }
+}
+
 /// Users act on themselves; admins on anyone in their account.
 pub fn require_self_or_admin(caller: &User, target: crate::domain::UserId) -> Result<()> {
     if caller.id == target {

@@ -2,11 +2,16 @@
 //!
 //! | item | pk | sk | gs1pk | gs1sk |
 //! |---|---|---|---|---|
-//! | account (remaining seats) | `ACCT#<aid>` | `ACCT` | | |
+//! | account (plan; remaining seats per kind and groups) | `ACCT#<aid>` | `ACCT` | | |
 //! | user | `ACCT#<aid>` | `USER#<uid>` | `ACCT#<aid>#USER` | `<email>#<uid>` |
 //! | e-mail claim (signed-up users) | `EMAIL#<email>` | `EMAIL` | | |
 //! | pending invite per account | `ACCT#<aid>` | `INVITED#<email>` | | |
 //! | invite, reset or registration token | `TOKEN#<sha256(token)>` | `TOKEN` | | |
+//! | group | `ACCT#<aid>` | `GROUP#<gid>` | | |
+//! | group name claim | `ACCT#<aid>` | `GNAME#<case-folded name>` | | |
+//! | membership | `ACCT#<aid>` | `MEMBER#<gid>#<uid>` | `ACCT#<aid>#GROUP#<gid>` | `<email>#<uid>` |
+//! | group whose memberships are being removed | `ACCT#<aid>` | `PURGE#<gid>` | | |
+//! | audit entry | `ACCT#<aid>#AUDIT` | `<ulid>` | | |
 //! | session | `SESSION#<sid>` | `SESSION` | | |
 //! | MFA login challenge | `CHALLENGE#<id>` | `CHALLENGE` | | |
 //! | lock on a login while its password is set | `PWLOCK#<uid>` | `PWLOCK` | | |
@@ -16,9 +21,11 @@
 //! | hosted-UI identity link | `IDP#<sub>` | `IDP` | | |
 
 pub mod accounts;
+pub mod audit;
 pub mod challenges;
 pub mod claims;
 pub mod codec;
+pub mod groups;
 pub mod keys;
 pub mod limits;
 pub mod password_locks;

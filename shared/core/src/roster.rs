@@ -5,8 +5,12 @@ use std::sync::Arc;
 
 use crate::auth::{HostedUi, Keys};
 use crate::clock::next_ulid;
+use crate::domain::AccountId;
 use crate::error::{Error, Result};
 use crate::ports::{Identity, Item, Mailer, Op, Table, TableError};
+use crate::repo::accounts::{self, Counts};
+use crate::repo::audit::{Entry, Target};
+use crate::repo::{keys, User};
 
 /// Settings the use cases need (built once from flags or env at start-up).
 #[derive(Debug, Clone)]
@@ -17,6 +21,8 @@ pub struct Settings {
     pub open_registration: bool,
     /// The issuer named in TOTP enrolment URIs (`otpauth://totp/<issuer>:…`).
     pub mfa_issuer: String,
+    /// Days an audit entry is kept (`--audit-days`).
+    pub audit_days: i64,
 }
 
 impl Settings {
@@ -26,9 +32,13 @@ impl Settings {
             public_url: public_url.into(),
             open_registration: false,
             mfa_issuer: DEFAULT_MFA_ISSUER.into(),
+            audit_days: DEFAULT_AUDIT_DAYS,
         }
     }
 }
+
+/// `--audit-days`' default.
+pub const DEFAULT_AUDIT_DAYS: i64 = 365;
 
 /// `--mfa-issuer`'s default.
 pub const DEFAULT_MFA_ISSUER: &str = "roster";
@@ -52,7 +62,7 @@ pub struct OpId(usize);
 /// A transaction being built. Each op's place comes back from [`Tx::push`],
 /// so what a failed condition means is named where the op is made, never by
 /// its position (inserting an op can't silently change it).
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Tx {
     ops: Vec<Op>,
 }
@@ -86,6 +96,14 @@ pub struct Rejected {
     pub current: Option<Item>,
 }
 
+/// A failed condition no use case named.
+fn unnamed(op: OpId) -> Error {
+    Error::from(TableError::Condition {
+        op_index: op.0,
+        current: None,
+    })
+}
+
 impl Roster {
     /// Runs one logical write. A failed condition is handed to `on_condition`
     /// with the op that failed, to name the domain outcome; what it does not
@@ -97,12 +115,46 @@ impl Roster {
     ) -> Result<()> {
         match self.transact(tx).await? {
             Ok(()) => Ok(()),
-            Err(rejected) => Err(on_condition(rejected.op).unwrap_or_else(|| {
-                Error::from(TableError::Condition {
-                    op_index: rejected.op.0,
-                    current: None,
-                })
-            })),
+            Err(rejected) => Err(on_condition(rejected.op).unwrap_or_else(|| unnamed(rejected.op))),
+        }
+    }
+
+    /// [`Roster::write`] for a write that fills or frees `counts` seats or
+    /// groups: the account's counters move in the same transaction, under the
+    /// condition that none goes below zero. That failure is `LIMIT_REACHED`,
+    /// naming what ran out; an account that predates per-kind plans is
+    /// migrated and the write run again.
+    pub(crate) async fn write_counted(
+        &self,
+        aid: AccountId,
+        mut tx: Tx,
+        counts: Counts,
+        on_condition: impl Fn(OpId) -> Option<Error>,
+    ) -> Result<()> {
+        if counts.is_zero() {
+            return self.write(tx, on_condition).await;
+        }
+        let counters = tx.push(accounts::counters_op(aid, counts));
+        let mut migrated = false;
+        loop {
+            match self.transact(tx.clone()).await? {
+                Ok(()) => return Ok(()),
+                Err(rejected) if rejected.op == counters => {
+                    let current = match rejected.current {
+                        Some(item) => Some(item),
+                        None => self.table.get(&keys::account(aid), true).await?,
+                    };
+                    if !migrated && current.as_ref().is_some_and(accounts::is_legacy) {
+                        accounts::migrate(self.table.as_ref(), aid).await?;
+                        migrated = true;
+                        continue;
+                    }
+                    return Err(accounts::limit_error(counts, current.as_ref()));
+                }
+                Err(rejected) => {
+                    return Err(on_condition(rejected.op).unwrap_or_else(|| unnamed(rejected.op)))
+                }
+            }
         }
     }
 
@@ -118,6 +170,19 @@ impl Roster {
             })),
             Err(e) => Err(e.into()),
         }
+    }
+
+    /// An audit entry of `actor` doing `action` to `target`, as the op that
+    /// writes it in the transaction of the change.
+    pub(crate) fn audit(
+        &self,
+        actor: &User,
+        action: &'static str,
+        target: Target,
+        detail: serde_json::Value,
+    ) -> Result<Op> {
+        Entry::new(actor, action, target, detail, self.settings.audit_days)
+            .insert_op(actor.account_id)
     }
 
     /// A link to one of roster's pages, with a token.

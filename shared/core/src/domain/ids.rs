@@ -29,9 +29,14 @@ macro_rules! ulid_id {
             }
 
             pub fn parse(raw: &str) -> Result<Self> {
+                Self::parse_field($field, raw)
+            }
+
+            /// [`Self::parse`] of an input named `field`.
+            pub fn parse_field(field: &'static str, raw: &str) -> Result<Self> {
                 ulid::Ulid::from_string(raw.trim())
                     .map($name)
-                    .map_err(|_| Error::invalid($field, concat!($field, " is not a valid id")))
+                    .map_err(|_| Error::invalid(field, format!("{field} is not a valid id")))
             }
         }
 
@@ -56,3 +61,9 @@ ulid_id!(
 );
 ulid_id!(AccountId, "accountId");
 ulid_id!(SessionId, "session");
+ulid_id!(GroupId, "id");
+ulid_id!(
+    /// A membership's own id (a user in a group).
+    MembershipId,
+    "id"
+);

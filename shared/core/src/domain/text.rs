@@ -56,6 +56,49 @@ impl AccountName {
     }
 }
 
+/// A group's name: 1 to 100 characters, unique in its account regardless
+/// of case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupName(String);
+
+impl GroupName {
+    pub const MAX_LEN: usize = 100;
+
+    pub fn parse(field: &'static str, raw: &str) -> Result<GroupName> {
+        clean(field, raw, Self::MAX_LEN, true).map(GroupName)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The form names are compared (and claimed) in: Unicode lower case.
+    pub fn folded(&self) -> String {
+        fold(&self.0)
+    }
+}
+
+/// Names compared without regard to case.
+pub fn fold(raw: &str) -> String {
+    raw.trim().to_lowercase()
+}
+
+/// A group's description: at most 1,000 characters, may be empty.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Description(String);
+
+impl Description {
+    pub const MAX_LEN: usize = 1000;
+
+    pub fn parse(raw: &str) -> Result<Description> {
+        clean("description", raw, Self::MAX_LEN, false).map(Description)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 /// A user's preferences: any JSON object up to 8 KiB, kept as given.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Preferences(Map<String, Value>);

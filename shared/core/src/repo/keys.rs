@@ -59,3 +59,35 @@ pub fn password_lock(uid: UserId) -> Key {
 pub fn login(uid: &str) -> Key {
     Key::new(format!("LOGIN#{uid}"), "LOGIN")
 }
+
+/// The partition of an account's audit log.
+pub fn audit_pk(aid: AccountId) -> String {
+    format!("ACCT#{aid}#AUDIT")
+}
+
+pub fn audit(aid: AccountId, id: &str) -> Key {
+    Key::new(audit_pk(aid), id)
+}
+
+pub fn group(aid: AccountId, gid: &str) -> Key {
+    Key::new(account_pk(aid), format!("GROUP#{gid}"))
+}
+
+/// The claim on a group name: its case-folded form.
+pub fn group_name(aid: AccountId, folded: &str) -> Key {
+    Key::new(account_pk(aid), format!("GNAME#{folded}"))
+}
+
+pub fn membership(aid: AccountId, gid: &str, uid: UserId) -> Key {
+    Key::new(account_pk(aid), format!("MEMBER#{gid}#{uid}"))
+}
+
+/// The partition of a group's members in `gs1` (sorted by e-mail).
+pub fn members_gs1pk(aid: AccountId, gid: &str) -> String {
+    format!("ACCT#{aid}#GROUP#{gid}")
+}
+
+/// A group whose memberships are still being removed.
+pub fn group_purge(aid: AccountId, gid: &str) -> Key {
+    Key::new(account_pk(aid), format!("PURGE#{gid}"))
+}

@@ -197,7 +197,7 @@ pub async fn get_with_account(
         None => Ok(None),
         Some(item) => Ok(Some((
             User::from_item(item)?,
-            super::accounts::required(aid, account)?,
+            super::accounts::required(table, aid, account).await?,
         ))),
     }
 }

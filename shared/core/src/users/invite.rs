@@ -1,14 +1,19 @@
 //! Inviting people: the pending user, its seat, its token and its e-mail.
 
+use serde_json::json;
+
 use crate::clock::now_ms;
 use crate::domain::{Email, Name, Role, UserId, UserState};
 use crate::error::{Error, Result};
 use crate::mail;
 use crate::policy;
+use crate::ports::Op;
+use crate::repo::accounts::{self, Counts};
+use crate::repo::audit::Target;
 use crate::repo::claims::{self, EmailClaim};
 use crate::repo::codec::from_item;
 use crate::repo::tokens::{self, NewToken};
-use crate::repo::{accounts, get_many, keys, Account, User};
+use crate::repo::{get_many, keys, Account, User};
 use crate::roster::Tx;
 use crate::Roster;
 
@@ -41,7 +46,7 @@ impl Roster {
                 return Err(already_member());
             }
         }
-        let account = accounts::required(aid, account)?;
+        let account = accounts::required(self.table.as_ref(), aid, account).await?;
         let now = now_ms();
         let uid = UserId::new();
         let token = NewToken::invite(uid, aid, &email)?;
@@ -52,16 +57,11 @@ impl Roster {
         let mut tx = Tx::new();
         tx.push(user.insert_op()?);
         let invited = tx.push(claims::invite_op(aid, &email, uid)?);
-        let seat = tx.push(accounts::take_seat(aid));
         tx.push(token.insert_op()?);
-        self.write(tx, |failed| {
-            if failed == invited {
-                Some(Error::conflict("email", "this email is already invited"))
-            } else if failed == seat {
-                Some(no_seat())
-            } else {
-                None
-            }
+        let detail = json!({"role": role.as_str()});
+        tx.push(self.audit(&caller.user, "user/invite", Target::user(&user), detail)?);
+        self.write_counted(aid, tx, Counts::seat(role, 1), |failed| {
+            (failed == invited).then(|| Error::conflict("email", "this email is already invited"))
         })
         .await?;
         let url = self.invite_url(&token.secret);
@@ -73,13 +73,23 @@ impl Roster {
     pub async fn resend_invite(&self, caller: &Caller, target: UserRef) -> Result<(User, String)> {
         policy::require_admin(&caller.user)?;
         let (user, account) = self.find_user_and_account(caller, &target).await?;
-        let (user, url) = self.rotate_invite(user).await?;
+        let audit = self.audit(
+            &caller.user,
+            "user/resendInvite",
+            Target::user(&user),
+            json!({}),
+        )?;
+        let (user, url) = self.rotate_invite(user, Some(audit)).await?;
         self.send_invite(caller, &user, &url, &account).await?;
         Ok((user, url))
     }
 
     /// Replaces a pending user's invite token in one transaction.
-    pub(crate) async fn rotate_invite(&self, mut user: User) -> Result<(User, String)> {
+    pub(crate) async fn rotate_invite(
+        &self,
+        mut user: User,
+        audit: Option<Op>,
+    ) -> Result<(User, String)> {
         if user.state != UserState::Pending {
             return Err(Error::conflict("id", "this user has already signed up"));
         }
@@ -89,6 +99,7 @@ impl Roster {
         tx.push(user.replace_op(now_ms())?);
         tx.push(token.insert_op()?);
         tx.extend(old.map(|h| tokens::discard_op(&h)));
+        tx.extend(audit);
         self.write(tx, |_| None).await?;
         let url = self.invite_url(&token.secret);
         Ok((user, url))
@@ -126,10 +137,6 @@ fn display_name(user: &User) -> String {
     } else {
         name.to_string()
     }
-}
-
-pub(crate) fn no_seat() -> Error {
-    Error::LimitReached("the plan has no seat left; remove a user or change plan".into())
 }
 
 fn already_member() -> Error {

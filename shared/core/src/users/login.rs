@@ -165,7 +165,7 @@ impl Roster {
         )
         .await?;
         let user = user.map(User::from_item).transpose()?.ok_or_else(refused)?;
-        let account = accounts::required(challenge.a, account)?;
+        let account = accounts::required(table, challenge.a, account).await?;
         if !challenge_holds(&challenge, &user) {
             return Err(refused());
         }

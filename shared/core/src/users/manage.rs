@@ -1,14 +1,17 @@
 //! Reading and changing one user: get, update, updateRole, remove.
 
-use serde_json::{Map, Value};
+use serde_json::{json, Map, Value};
 
 use crate::clock::now_ms;
-use crate::domain::{Email, Name, Role, UserId, UserState};
+use crate::domain::{Email, GroupId, Name, Role, UserId, UserState};
 use crate::error::{Error, Result};
 use crate::policy::{self, Managing};
+use crate::repo::accounts::{self, Counts};
+use crate::repo::audit::Target;
 use crate::repo::claims;
+use crate::repo::groups;
 use crate::repo::tokens;
-use crate::repo::{accounts, users, Account, User};
+use crate::repo::{users, Account, User};
 use crate::roster::Tx;
 use crate::Roster;
 
@@ -35,6 +38,10 @@ pub struct UpdateUser {
 }
 
 const NOT_FOUND: &str = "no such user";
+
+/// Memberships removed in the transaction that removes their user (two ops
+/// each); a user in more groups leaves the rest first, in chunks.
+const IN_REMOVAL: usize = 40;
 
 impl Roster {
     /// A user of the caller's account. Users of other accounts are
@@ -100,6 +107,9 @@ impl Roster {
         // The email change's ops, written after the user's own.
         let mut moved = None;
         let mut login_switch = None;
+        // What the audit entry records (names of fields, never values).
+        let mut fields = Vec::new();
+        let mut action = "user/update";
 
         if let Some(state) = change.state.filter(|s| *s != user.state) {
             policy::require_may_manage(&caller.user, &user, Managing::State)?;
@@ -111,6 +121,10 @@ impl Roster {
             }
             user.state = state;
             login_switch = Some(state);
+            action = match state {
+                UserState::Disabled => "user/disable",
+                _ => "user/enable",
+            };
             if state == UserState::Disabled {
                 // Disabled users are signed out everywhere.
                 user.end_sessions(now_ms(), None);
@@ -138,18 +152,38 @@ impl Roster {
             let old_token = user.invite_hash.take().map(|h| tokens::discard_op(&h));
             moved = Some((old_invite, new_invite, old_token));
             user.email = email;
+            fields.push("email");
         }
         if let Some(first) = change.first {
             user.first = first.as_str().to_string();
+            fields.push("first");
         }
         if let Some(last) = change.last {
             user.last = last.as_str().to_string();
+            fields.push("last");
         }
         if let Some(preferences) = change.preferences {
             user.preferences = preferences;
+            fields.push("preferences");
         }
         let mut tx = Tx::new();
         tx.push(user.replace_op(now_ms())?);
+        if fields
+            .iter()
+            .any(|f| ["email", "first", "last"].contains(f))
+            && user.groups.len() <= IN_REMOVAL
+        {
+            // What `group/members` sorts and searches by.
+            tx.extend(groups::refresh_ops(&user));
+        }
+        if user.id != caller.user.id {
+            tx.push(self.audit(
+                &caller.user,
+                action,
+                Target::user(&user),
+                json!({"fields": fields}),
+            )?);
+        }
         let mut invited = None;
         if let Some((old_invite, new_invite, old_token)) = moved {
             tx.push(old_invite);
@@ -165,6 +199,26 @@ impl Roster {
             self.switch_login(&user, state).await?;
         }
         Ok(user)
+    }
+
+    /// Ops that take `user` out of all its groups: its memberships, and the
+    /// member counts of the groups that still exist.
+    async fn leave_ops(&self, user: &User) -> Result<Vec<crate::ports::Op>> {
+        let aid = user.account_id;
+        let gids: Vec<GroupId> = user
+            .groups
+            .iter()
+            .filter_map(|g| GroupId::parse(g).ok())
+            .collect();
+        let existing = self.groups_by_id(aid, &gids).await?;
+        let mut ops = Vec::new();
+        for gid in gids {
+            ops.push(groups::delete_membership_op(aid, gid, user.id));
+            if existing.iter().any(|g| g.id == gid) {
+                ops.push(groups::count_op(aid, gid, -1));
+            }
+        }
+        Ok(ops)
     }
 
     async fn switch_login(&self, user: &User, state: UserState) -> Result<()> {
@@ -196,10 +250,17 @@ impl Roster {
         policy::require_may_manage(&caller.user, &user, Managing::Role)?;
         policy::require_grantable(&caller.user, role)?;
         if user.role != role {
+            let from = user.role;
             user.role = role;
             let mut tx = Tx::new();
             tx.push(user.replace_op(now_ms())?);
-            self.write(tx, |_| None).await?;
+            let detail = json!({"from": from.as_str(), "to": role.as_str()});
+            tx.push(self.audit(&caller.user, "user/updateRole", Target::user(&user), detail)?);
+            // Moving between kinds frees one seat and takes another.
+            let mut counts = Counts::seat(role, 1);
+            counts.add_seat(from, -1);
+            self.write_counted(user.account_id, tx, counts, |_| None)
+                .await?;
         }
         if send_invite && user.state == UserState::Pending {
             let (user, url) = self.resend_invite(caller, UserRef::Id(user.id)).await?;
@@ -215,9 +276,13 @@ impl Roster {
         let user = self.find_user(caller, &target).await?;
         policy::require_may_manage(&caller.user, &user, Managing::Remove)?;
         let aid = user.account_id;
+        // A user in more groups than one transaction holds leaves some first.
+        let user = self.leave_groups(&user, IN_REMOVAL).await?;
         let mut tx = Tx::new();
         tx.push(user.delete_op());
-        tx.push(accounts::free_seat(aid));
+        tx.extend(self.leave_ops(&user).await?);
+        let detail = json!({"role": user.role.as_str()});
+        tx.push(self.audit(&caller.user, "user/remove", Target::user(&user), detail)?);
         match user.state {
             UserState::Pending => {
                 tx.push(claims::uninvite_op(aid, &user.email));
@@ -232,7 +297,8 @@ impl Roster {
                 );
             }
         }
-        self.write(tx, |_| None).await?;
+        self.write_counted(aid, tx, Counts::seat(user.role, -1), |_| None)
+            .await?;
         if user.state != UserState::Pending && user.idp.is_none() {
             // The user is already gone from roster; a login left behind at
             // the provider cannot be used, so a failure here is only logged.

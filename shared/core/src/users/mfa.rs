@@ -19,8 +19,10 @@ use crate::domain::UserState;
 use crate::error::{Error, Result};
 use crate::mail;
 use crate::policy::{self, Managing};
+use crate::repo::audit::Target;
 use crate::repo::{limits, User};
 use crate::Roster;
+use serde_json::json;
 
 use super::codes::{new_recovery_codes, parse_code, recovery_hash, spend_recovery, Code};
 use super::{Caller, UserRef};
@@ -134,7 +136,7 @@ impl Roster {
             let (_, shown) = self
                 .change_user(
                     &caller.user,
-                    |user, _| {
+                    |user, tx| {
                         // Checked again on the user as it now stands: a
                         // sign-out or another enrolment may have landed.
                         if !caller.still_signed_in(user) {
@@ -147,6 +149,8 @@ impl Roster {
                         user.mfa = true;
                         user.recovery = hashes;
                         user.end_sessions(now_ms(), Some(caller.session));
+                        let detail = json!({"enabled": true});
+                        tx.push(self.audit(user, "user/setMfa", Target::user(user), detail)?);
                         Ok(shown)
                     },
                     |_| None,
@@ -177,6 +181,8 @@ impl Roster {
                 user.recovery.clear();
                 user.end_sessions(now_ms(), Some(caller.session));
                 tx.push(limits::LOGIN.clear_op(&user.email));
+                let detail = json!({"enabled": false});
+                tx.push(self.audit(user, "user/setMfa", Target::user(user), detail)?);
                 Ok(())
             },
             |_| None,
@@ -217,6 +223,8 @@ impl Roster {
                     let (shown, hashes) = new_recovery_codes(user)?;
                     user.recovery = hashes;
                     tx.push(limits::LOGIN.clear_op(&user.email));
+                    let target = Target::user(user);
+                    tx.push(self.audit(user, "user/regenerateRecoveryCodes", target, json!({}))?);
                     Ok(shown)
                 },
                 |_| None,
@@ -273,11 +281,13 @@ impl Roster {
         let (user, ()) = self
             .change_user(
                 &user,
-                |user, _| {
+                |user, tx| {
                     user.mfa = false;
                     user.recovery.clear();
                     user.used_codes.clear();
                     user.end_sessions(now_ms(), None);
+                    let target = Target::user(user);
+                    tx.push(self.audit(&caller.user, "user/resetMfa", target, json!({}))?);
                     Ok(())
                 },
                 |_| None,

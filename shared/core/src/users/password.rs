@@ -13,12 +13,14 @@ use crate::domain::{Email, Password, UserId, UserState};
 use crate::error::{Error, Result};
 use crate::mail;
 use crate::ports::{Cond, Op, PasswordCheck};
+use crate::repo::audit::Target;
 use crate::repo::claims::EmailClaim;
 use crate::repo::codec::from_item;
 use crate::repo::tokens::{self, Kind, NewToken, TokenRecord};
 use crate::repo::{get_many, keys, limits, password_locks, users, User};
 use crate::roster::{OpId, Tx};
 use crate::Roster;
+use serde_json::json;
 
 use super::Caller;
 
@@ -123,6 +125,8 @@ impl Roster {
                 user.password_changed = now;
                 tx.push(password_locks::drop_op(user.id));
                 tx.push(limits::LOGIN.clear_op(&user.email));
+                let target = Target::user(user);
+                tx.push(self.audit(user, "user/changePassword", target, json!({}))?);
                 Ok(())
             },
             |_| None,
@@ -230,6 +234,8 @@ impl Roster {
                     tx.push(password_locks::release_op(uid, &holder));
                     // The mailbox's owner is back in: earlier failures go.
                     tx.push(limits::LOGIN.clear_op(&user.email));
+                    let target = Target::user(user);
+                    tx.push(self.audit(user, "user/resetPassword", target, json!({}))?);
                     Ok(())
                 },
                 |failed: OpId| {

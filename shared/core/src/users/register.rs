@@ -197,16 +197,9 @@ pub(crate) fn new_account(
     email: &Email,
     (aid, uid): (AccountId, UserId),
 ) -> Result<(Account, User)> {
-    let plan = plans::plan(plan)?;
+    let plan = plans::parse(plan)?;
     let now = now_ms();
-    let account = Account {
-        id: aid,
-        name: name.as_str().to_string(),
-        plan: plan.name.to_string(),
-        seats: plan.seats - 1,
-        created: now,
-        updated: now,
-    };
+    let account = Account::new(aid, name.as_str().to_string(), plan, now);
     let owner = User::new(uid, aid, email.clone(), Role::Owner, UserState::Active, now);
     Ok((account, owner))
 }

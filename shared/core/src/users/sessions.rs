@@ -5,10 +5,12 @@ use crate::clock::now_ms;
 use crate::domain::{SessionId, UserState};
 use crate::error::{Error, Result};
 use crate::ports::{Cond, Op};
+use crate::repo::audit::Target;
 use crate::repo::sessions::{self, Session, REFRESH_TTL_MS};
 use crate::repo::{keys, users, Account, User};
 use crate::roster::Tx;
 use crate::Roster;
+use serde_json::json;
 
 use super::Caller;
 
@@ -195,6 +197,8 @@ impl Roster {
                 let now = now_ms();
                 if all {
                     user.end_sessions(now, None);
+                    let target = Target::user(user);
+                    tx.push(self.audit(user, "user/logoutAll", target, json!({}))?);
                 } else {
                     user.revoke_session(caller.session, now);
                 }

@@ -211,7 +211,11 @@ impl Roster {
                 if user.email != email {
                     return Err(Error::TokenInvalid(USED));
                 }
-                (user, accounts::required(aid, account)?, claim.is_some())
+                (
+                    user,
+                    accounts::required(table, aid, account).await?,
+                    claim.is_some(),
+                )
             }
             // A token stored before it named its e-mail.
             None => {
