@@ -234,6 +234,81 @@ const BUDGET: &[(&str, &[&str])] = &[
         "user/logout",
         &["DynamoDB.GetItem", "DynamoDB.TransactWriteItems"],
     ),
+    ("account/usage", &["DynamoDB.GetItem", "DynamoDB.GetItem"]),
+    ("account/audit", &["DynamoDB.GetItem", "DynamoDB.Query"]),
+    (
+        "group/create",
+        &["DynamoDB.GetItem", "DynamoDB.TransactWriteItems"],
+    ),
+    ("group/get", &["DynamoDB.GetItem", "DynamoDB.GetItem"]),
+    (
+        "group/update",
+        &[
+            "DynamoDB.GetItem",
+            "DynamoDB.GetItem",
+            "DynamoDB.TransactWriteItems",
+        ],
+    ),
+    (
+        "group/find",
+        &[
+            "DynamoDB.GetItem",
+            "DynamoDB.Query",
+            "DynamoDB.BatchGetItem",
+        ],
+    ),
+    (
+        "group/assign",
+        &[
+            "DynamoDB.GetItem",
+            "DynamoDB.BatchGetItem",
+            "DynamoDB.BatchGetItem",
+            "DynamoDB.TransactWriteItems",
+        ],
+    ),
+    (
+        "group/members",
+        &[
+            "DynamoDB.GetItem",
+            "DynamoDB.GetItem",
+            "DynamoDB.Query",
+            "DynamoDB.BatchGetItem",
+        ],
+    ),
+    (
+        "group/ofUser",
+        &[
+            "DynamoDB.GetItem",
+            "DynamoDB.GetItem",
+            "DynamoDB.Query",
+            "DynamoDB.BatchGetItem",
+        ],
+    ),
+    (
+        "user/find (details)",
+        &["DynamoDB.GetItem", "DynamoDB.Query", "DynamoDB.Query"],
+    ),
+    (
+        "group/unassign",
+        &[
+            "DynamoDB.GetItem",
+            "DynamoDB.GetItem",
+            "DynamoDB.GetItem",
+            "DynamoDB.TransactWriteItems",
+        ],
+    ),
+    (
+        "group/remove",
+        &[
+            "DynamoDB.GetItem",
+            "DynamoDB.GetItem",
+            "DynamoDB.TransactWriteItems",
+            "DynamoDB.Query",
+            "DynamoDB.Query",
+            "DynamoDB.BatchGetItem",
+            "DynamoDB.TransactWriteItems",
+        ],
+    ),
 ];
 
 fn budget(op: &str) -> Vec<String> {
@@ -451,6 +526,48 @@ async fn every_operation_stays_within_its_aws_call_budget() {
         .await
         .ok();
     check("user/resetMfa", calls.take());
+
+    // Groups, membership, usage and the audit log.
+    let tok = Some(owner.token.as_str());
+    app.call("account/usage", tok, json!({})).await.ok();
+    check("account/usage", calls.take());
+    let g = app
+        .call("group/create", tok, json!({"name": "Eng"}))
+        .await
+        .ok();
+    check("group/create", calls.take());
+    let gid = g["id"].clone();
+    app.call("group/get", tok, json!({"id": gid})).await.ok();
+    check("group/get", calls.take());
+    let body = json!({"id": gid, "description": "builds"});
+    app.call("group/update", tok, body).await.ok();
+    check("group/update", calls.take());
+    app.call("group/find", tok, json!({})).await.ok();
+    check("group/find", calls.take());
+    let pair = json!({"assignments": [{"userId": bob.id, "groupId": gid}]});
+    app.call("group/assign", tok, pair.clone()).await.ok();
+    check("group/assign", calls.take());
+    app.call("group/members", tok, json!({"groupId": gid}))
+        .await
+        .ok();
+    check("group/members", calls.take());
+    app.call("group/ofUser", tok, json!({"userId": bob.id}))
+        .await
+        .ok();
+    check("group/ofUser", calls.take());
+    app.call("user/find", tok, json!({"details": true}))
+        .await
+        .ok();
+    check("user/find (details)", calls.take());
+    let body = json!({"userId": bob.id, "groupId": gid});
+    app.call("group/unassign", tok, body).await.ok();
+    check("group/unassign", calls.take());
+    app.call("group/assign", tok, pair).await.ok();
+    calls.take();
+    app.call("group/remove", tok, json!({"id": gid})).await.ok();
+    check("group/remove", calls.take());
+    app.call("account/audit", tok, json!({})).await.ok();
+    check("account/audit", calls.take());
 
     app.call("user/remove", Some(&owner.token), json!({"id": bob.id}))
         .await

@@ -105,3 +105,77 @@ fn parallel_signups_with_one_invite_leave_only_the_winners_password() {
         );
     }
 }
+
+#[test]
+fn parallel_invites_fill_exactly_the_free_seats() {
+    let dir = tempfile::tempdir().unwrap();
+    // 3 user seats, 2 groups.
+    let plan = r#"{"seats": {"admin": 1, "user": 3, "viewer": 1}, "groups": 2}"#;
+    let flags = [
+        "--owner-email",
+        OWNER,
+        "--owner-password",
+        PW,
+        "--plan",
+        plan,
+    ];
+    let s = Server::start(BIN, dir.path(), &flags);
+    let (_, v) = s.post("user/login", None, &json!({"email": OWNER, "password": PW}));
+    let boss = v["accessToken"].as_str().unwrap().to_string();
+    let answers = thread::scope(|scope| {
+        let tasks: Vec<_> = (0..24)
+            .map(|i| {
+                let (s, boss) = (&s, &boss);
+                scope.spawn(move || {
+                    s.post(
+                        "user/invite",
+                        Some(boss),
+                        &json!({"email": format!("u{i}@example.com"), "role": "user"}),
+                    )
+                })
+            })
+            .collect();
+        tasks
+            .into_iter()
+            .map(|t| t.join().unwrap())
+            .collect::<Vec<_>>()
+    });
+    assert_eq!(
+        (count(&answers, 200), count(&answers, 409)),
+        (3, 21),
+        "{answers:?}"
+    );
+    assert!(answers
+        .iter()
+        .filter(|(st, _)| *st == 409)
+        .all(|(_, v)| v["error"]["code"] == "LIMIT_REACHED"));
+    let (_, usage) = s.post("account/usage", Some(&boss), &json!({}));
+    assert_eq!(
+        usage["seats"]["user"],
+        json!({"limit": 3, "used": 3, "remaining": 0})
+    );
+    // Groups too: 8 parallel creates into 2 free groups.
+    let answers = thread::scope(|scope| {
+        let tasks: Vec<_> = (0..8)
+            .map(|i| {
+                let (s, boss) = (&s, &boss);
+                scope.spawn(move || {
+                    s.post(
+                        "group/create",
+                        Some(boss),
+                        &json!({"name": format!("g{i}")}),
+                    )
+                })
+            })
+            .collect();
+        tasks
+            .into_iter()
+            .map(|t| t.join().unwrap())
+            .collect::<Vec<_>>()
+    });
+    assert_eq!(
+        (count(&answers, 200), count(&answers, 409)),
+        (2, 6),
+        "{answers:?}"
+    );
+}

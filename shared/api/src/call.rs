@@ -88,6 +88,16 @@ impl Call {
         Ok(page)
     }
 
+    /// [`Call::page`] for pages with one fixed order, which take no `index`.
+    pub fn page_fixed(&self) -> Result<PageRequest, ApiError> {
+        if self.query.iter().any(|(name, _)| name == "index") {
+            return Err(ApiError::bad_request(
+                "unknown query parameter `index`: this page has one order",
+            ));
+        }
+        self.page()
+    }
+
     /// Refuses query parameters on operations that are not pages.
     pub fn no_query(&self) -> Result<(), ApiError> {
         match self.query.first() {

@@ -4,6 +4,7 @@
 //! built from this one list.
 
 mod account;
+mod group;
 mod user;
 
 use std::future::Future;
@@ -128,4 +129,15 @@ pub static OPERATIONS: &[Operation] = &[
     ),
     op!("account/get", Member, Read, account::get),
     op!("account/update", Admin, Write, account::update),
+    op!("account/usage", Member, Read, account::usage),
+    op!("account/audit", Admin, Read, account::audit_log),
+    op!("group/create", Admin, Write, group::create),
+    op!("group/get", Member, Read, group::get),
+    op!("group/update", Admin, Write, group::update),
+    op!("group/remove", Admin, Write, group::remove),
+    op!("group/find", Member, Read, group::find),
+    op!("group/assign", Admin, Write, group::assign),
+    op!("group/unassign", Admin, Write, group::unassign),
+    op!("group/members", Member, Read, group::members),
+    op!("group/ofUser", Member, Read, group::of_user),
 ];

@@ -4,8 +4,14 @@
 
 use axum::http::StatusCode;
 use roster_core::clock::rfc3339;
-use roster_core::domain::{AccountId, Role, UserId, UserState};
+use std::collections::HashMap;
+
+use roster_core::domain::{AccountId, GroupId, Role, UserId, UserState};
 use roster_core::paging::Page;
+use roster_core::plans::SeatKind;
+use roster_core::repo::accounts::Usage;
+use roster_core::repo::audit::{Entry, Target};
+use roster_core::repo::groups::Group;
 use roster_core::repo::{Account, User};
 use roster_core::users::Tokens;
 use serde::Serialize;
@@ -47,9 +53,9 @@ impl Reply {
 }
 
 #[derive(Serialize)]
-pub struct GroupRef {
-    pub id: String,
-    pub name: Option<String>,
+pub struct GroupRef<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
 }
 
 #[derive(Serialize)]
@@ -69,7 +75,7 @@ pub struct UserView<'a> {
     updated: String,
     /// With `details`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    groups: Option<Vec<GroupRef>>,
+    groups: Option<Vec<GroupRef<'a>>>,
     /// Only from `invite` and `resendInvite`: the one time a token is shown.
     #[serde(skip_serializing_if = "Option::is_none")]
     invite_url: Option<&'a str>,
@@ -94,19 +100,23 @@ pub fn user(u: &User) -> UserView<'_> {
     }
 }
 
-/// A user with its groups, for `details`. Groups hold ids until groups land;
-/// their names will be resolved with one query of the account's groups.
-pub fn user_with_groups(u: &User) -> UserView<'_> {
+/// A user with its groups, for `details`, named from `names` (one Query of
+/// the account's group names). An id without a name is a group being
+/// removed: it is left out.
+pub fn user_with_groups<'a>(u: &'a User, names: &'a HashMap<String, String>) -> UserView<'a> {
     let mut v = user(u);
-    v.groups = Some(
-        u.groups
-            .iter()
-            .map(|id| GroupRef {
-                id: id.clone(),
-                name: None,
+    let mut groups: Vec<GroupRef> = u
+        .groups
+        .iter()
+        .filter_map(|id| {
+            names.get(id).map(|name| GroupRef {
+                id: id.as_str(),
+                name: name.as_str(),
             })
-            .collect(),
-    );
+        })
+        .collect();
+    groups.sort_by_cached_key(|g| g.name.to_lowercase());
+    v.groups = Some(groups);
     v
 }
 
@@ -131,35 +141,106 @@ pub struct InfoView<'a> {
 }
 
 #[derive(Serialize)]
-pub struct Seats {
-    limit: i64,
-    used: i64,
-    remaining: i64,
+pub struct SeatsView {
+    admin: Usage,
+    user: Usage,
+    viewer: Usage,
 }
 
+/// `account/usage`: the plan, each counter's limit, use and what remains.
+#[derive(Serialize)]
+pub struct UsageView<'a> {
+    plan: &'a str,
+    seats: SeatsView,
+    groups: Usage,
+    features: &'a Map<String, Value>,
+}
+
+pub fn usage(a: &Account) -> UsageView<'_> {
+    UsageView {
+        plan: &a.plan,
+        seats: SeatsView {
+            admin: a.seats(SeatKind::Admin),
+            user: a.seats(SeatKind::User),
+            viewer: a.seats(SeatKind::Viewer),
+        },
+        groups: a.groups(),
+        features: &a.limits.features,
+    }
+}
+
+/// An account: its name and times, and its usage.
 #[derive(Serialize)]
 pub struct AccountView<'a> {
     id: AccountId,
     name: &'a str,
-    plan: &'a str,
-    seats: Seats,
+    #[serde(flatten)]
+    usage: UsageView<'a>,
     created: String,
     updated: String,
 }
 
 pub fn account(a: &Account) -> AccountView<'_> {
-    let limit = a.seat_limit();
     AccountView {
         id: a.id,
         name: &a.name,
-        plan: &a.plan,
-        seats: Seats {
-            limit,
-            used: limit - a.seats,
-            remaining: a.seats,
-        },
+        usage: usage(a),
         created: rfc3339(a.created),
         updated: rfc3339(a.updated),
+    }
+}
+
+#[derive(Serialize)]
+pub struct GroupView<'a> {
+    id: GroupId,
+    name: &'a str,
+    description: &'a str,
+    active: bool,
+    members: i64,
+    created: String,
+    updated: String,
+}
+
+pub fn group(g: &Group) -> GroupView<'_> {
+    GroupView {
+        id: g.id,
+        name: &g.name,
+        description: &g.description,
+        active: g.active,
+        members: g.members,
+        created: rfc3339(g.created),
+        updated: rfc3339(g.updated),
+    }
+}
+
+#[derive(Serialize)]
+pub struct ActorView<'a> {
+    id: &'a str,
+    email: &'a str,
+}
+
+/// An audit entry: `{id, at, actor, action, target, detail}`.
+#[derive(Serialize)]
+pub struct AuditView<'a> {
+    id: &'a str,
+    at: String,
+    actor: ActorView<'a>,
+    action: &'a str,
+    target: &'a Target,
+    detail: &'a Map<String, Value>,
+}
+
+pub fn audit(e: &Entry) -> AuditView<'_> {
+    AuditView {
+        id: &e.id,
+        at: rfc3339(e.at),
+        actor: ActorView {
+            id: &e.actor_id,
+            email: &e.actor_email,
+        },
+        action: &e.action,
+        target: &e.target,
+        detail: &e.detail,
     }
 }
 

@@ -9,10 +9,22 @@ async fn account_get_shows_plan_and_seats() {
     let v = app.as_owner("account/get", json!({})).await.ok();
     assert_eq!(v["name"], "Acme");
     assert_eq!(v["plan"], "team");
-    assert_eq!(v["seats"], json!({"limit": 50, "used": 1, "remaining": 49}));
+    assert_eq!(
+        v["seats"],
+        json!({
+            "admin": {"limit": 5, "used": 1, "remaining": 4},
+            "user": {"limit": 50, "used": 0, "remaining": 50},
+            "viewer": {"limit": 100, "used": 0, "remaining": 100},
+        })
+    );
+    assert_eq!(
+        v["groups"],
+        json!({"limit": 20, "used": 0, "remaining": 20})
+    );
+    assert_eq!(v["features"], json!({"storageGb": 100, "sso": false}));
     let ann = app.member("ann@example.com", "viewer").await;
     let v = app.as_member(&ann, "account/get", json!({})).await.ok();
-    assert_eq!(v["seats"]["used"], 2);
+    assert_eq!(v["seats"]["viewer"]["used"], 1);
 }
 
 #[tokio::test]
@@ -36,7 +48,10 @@ async fn account_names_are_validated() {
         r.err(400, "INVALID");
         assert_eq!(r.field(), "name");
     }
-    app.as_owner("account/update", json!({"plan": "business"}))
+    app.as_owner("account/update", json!({"plan": "gold"}))
+        .await
+        .err(400, "INVALID");
+    app.as_owner("account/update", json!({"seats": 3}))
         .await
         .err(400, "BAD_REQUEST");
 }

@@ -190,13 +190,13 @@ async fn a_member_cannot_be_invited_again() {
 
 #[tokio::test]
 async fn invites_hold_seats_and_the_plan_caps_them() {
-    // The free plan has 5 seats; the owner holds one.
+    // The free plan has 3 user seats (and 2 admin, 5 viewer).
     let app = TestApp::with(Options {
         plan: "free",
         ..Options::default()
     })
     .await;
-    for i in 0..4 {
+    for i in 0..3 {
         app.invite(&format!("u{i}@example.com"), "user").await;
     }
     let r = app
@@ -206,11 +206,17 @@ async fn invites_hold_seats_and_the_plan_caps_them() {
         )
         .await;
     r.err(409, "LIMIT_REACHED");
+    assert!(r.body["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("user seat"));
     let acct = app.as_owner("account/get", json!({})).await.ok();
     assert_eq!(
-        acct["seats"],
-        json!({"limit": 5, "used": 5, "remaining": 0})
+        acct["seats"]["user"],
+        json!({"limit": 3, "used": 3, "remaining": 0})
     );
+    // Seats are per kind: a viewer still fits.
+    app.invite("v@example.com", "viewer").await;
     // Nothing of the refused invite was kept: no user, no mail.
     let found = app
         .as_owner("user/find", json!({"email": "u9@example.com"}))
@@ -228,7 +234,7 @@ async fn removing_a_user_frees_its_seat_and_email() {
     })
     .await;
     let ann = app.member("ann@example.com", "user").await;
-    for i in 0..3 {
+    for i in 0..2 {
         app.invite(&format!("u{i}@example.com"), "user").await;
     }
     app.as_owner(
@@ -241,7 +247,7 @@ async fn removing_a_user_frees_its_seat_and_email() {
         .await
         .ok();
     let acct = app.as_owner("account/get", json!({})).await.ok();
-    assert_eq!(acct["seats"]["remaining"], 1);
+    assert_eq!(acct["seats"]["user"]["remaining"], 1);
     // The e-mail is free again: invited, it signs up anew.
     let again = app.member("ann@example.com", "viewer").await;
     assert_ne!(again.id, ann.id);
@@ -252,11 +258,13 @@ async fn removing_a_pending_user_frees_its_seat_and_spends_its_invite() {
     let app = TestApp::new().await;
     let v = app.invite("ann@example.com", "user").await;
     let token = roster_tests::app::token_of(v["inviteUrl"].as_str().unwrap());
-    let before = app.as_owner("account/get", json!({})).await.ok()["seats"]["remaining"].clone();
+    let before =
+        app.as_owner("account/get", json!({})).await.ok()["seats"]["user"]["remaining"].clone();
     app.as_owner("user/remove", json!({"id": v["id"]}))
         .await
         .ok();
-    let after = app.as_owner("account/get", json!({})).await.ok()["seats"]["remaining"].clone();
+    let after =
+        app.as_owner("account/get", json!({})).await.ok()["seats"]["user"]["remaining"].clone();
     assert_eq!(after.as_i64().unwrap(), before.as_i64().unwrap() + 1);
     app.call("user/signupInfo", None, json!({"token": token}))
         .await

@@ -3,16 +3,20 @@
 
 mod accounts;
 mod admin;
+mod audit;
 mod auth;
 mod errors;
 mod faults;
 mod find;
+mod groups;
 mod hosted;
 mod limits;
+mod members;
 mod mfa;
 mod mfa_login;
 mod mfa_reset;
 mod passwords;
+mod plans;
 mod register;
 mod sessions;
 mod signup;

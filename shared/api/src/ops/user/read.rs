@@ -37,9 +37,11 @@ pub async fn find(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
         filter,
         page: call.page()?,
     };
-    let page = roster.find_users(call.caller()?, &find).await?;
+    let caller = call.caller()?;
+    let page = roster.find_users(caller, &find).await?;
     if body.details {
-        Reply::json(&views::page(&page, views::user_with_groups))
+        let names = roster.group_names(caller).await?;
+        Reply::json(&views::page(&page, |u| views::user_with_groups(u, &names)))
     } else {
         Reply::json(&views::page(&page, views::user))
     }

@@ -1,0 +1,197 @@
+//! `group/*`: groups and membership.
+
+use roster_core::domain::{Description, GroupId, GroupName, UserId};
+use roster_core::groups::{GroupChange, NewGroup};
+use roster_core::users::UserFilter;
+use roster_core::Roster;
+use serde::{Deserialize, Serialize};
+
+use crate::views::{self, Reply};
+use crate::{ApiError, Call};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CreateBody {
+    name: String,
+    description: Option<String>,
+    active: Option<bool>,
+}
+
+pub async fn create(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
+    call.no_query()?;
+    let b: CreateBody = call.body()?;
+    let new = NewGroup {
+        name: GroupName::parse("name", &b.name)?,
+        description: Description::parse(b.description.as_deref().unwrap_or(""))?,
+        active: b.active.unwrap_or(true),
+    };
+    let group = roster.create_group(call.caller()?, new).await?;
+    Reply::json(&views::group(&group))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IdBody {
+    id: String,
+}
+
+pub async fn get(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
+    call.no_query()?;
+    let b: IdBody = call.body()?;
+    let group = roster
+        .get_group(call.caller()?, GroupId::parse(&b.id)?)
+        .await?;
+    Reply::json(&views::group(&group))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UpdateBody {
+    id: String,
+    name: Option<String>,
+    description: Option<String>,
+    active: Option<bool>,
+}
+
+pub async fn update(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
+    call.no_query()?;
+    let b: UpdateBody = call.body()?;
+    let id = GroupId::parse(&b.id)?;
+    let change = GroupChange {
+        name: b
+            .name
+            .as_deref()
+            .map(|n| GroupName::parse("name", n))
+            .transpose()?,
+        description: b
+            .description
+            .as_deref()
+            .map(Description::parse)
+            .transpose()?,
+        active: b.active,
+    };
+    let group = roster.update_group(call.caller()?, id, change).await?;
+    Reply::json(&views::group(&group))
+}
+
+pub async fn remove(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
+    call.no_query()?;
+    let b: IdBody = call.body()?;
+    roster
+        .remove_group(call.caller()?, GroupId::parse(&b.id)?)
+        .await?;
+    Reply::empty()
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FindBody {
+    name: Option<String>,
+}
+
+pub async fn find(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
+    let b: FindBody = call.body()?;
+    let prefix = match b.name.as_deref() {
+        Some(n) if n.chars().count() > GroupName::MAX_LEN => {
+            return Err(
+                roster_core::Error::invalid("name", "name is longer than 100 characters").into(),
+            )
+        }
+        Some(n) => Some(n.to_string()),
+        None => None,
+    };
+    let page = roster
+        .find_groups(call.caller()?, prefix, &call.page_fixed()?)
+        .await?;
+    Reply::json(&views::page(&page, views::group))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct Pair {
+    user_id: String,
+    group_id: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AssignBody {
+    assignments: Vec<Pair>,
+}
+
+#[derive(Serialize)]
+struct AssignedView {
+    assigned: usize,
+    skipped: usize,
+}
+
+pub async fn assign(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
+    call.no_query()?;
+    let b: AssignBody = call.body()?;
+    let pairs = b
+        .assignments
+        .iter()
+        .map(|p| {
+            Ok((
+                UserId::parse_field("userId", &p.user_id)?,
+                GroupId::parse_field("groupId", &p.group_id)?,
+            ))
+        })
+        .collect::<Result<Vec<_>, roster_core::Error>>()?;
+    let done = roster.assign(call.caller()?, pairs).await?;
+    Reply::json(&AssignedView {
+        assigned: done.assigned,
+        skipped: done.skipped,
+    })
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct UnassignBody {
+    user_id: String,
+    group_id: String,
+}
+
+pub async fn unassign(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
+    call.no_query()?;
+    let b: UnassignBody = call.body()?;
+    let uid = UserId::parse_field("userId", &b.user_id)?;
+    let gid = GroupId::parse_field("groupId", &b.group_id)?;
+    roster.unassign(call.caller()?, uid, gid).await?;
+    Reply::empty()
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct MembersBody {
+    group_id: String,
+    query: Option<String>,
+}
+
+pub async fn members(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
+    let b: MembersBody = call.body()?;
+    let gid = GroupId::parse_field("groupId", &b.group_id)?;
+    let query = match b.query.as_deref() {
+        Some(q) => UserFilter::query_text(q)?,
+        None => None,
+    };
+    let page = roster
+        .group_members(call.caller()?, gid, query, &call.page_fixed()?)
+        .await?;
+    Reply::json(&views::page(&page, views::user))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct OfUserBody {
+    user_id: String,
+}
+
+pub async fn of_user(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
+    let b: OfUserBody = call.body()?;
+    let uid = UserId::parse_field("userId", &b.user_id)?;
+    let page = roster
+        .groups_of_user(call.caller()?, uid, &call.page_fixed()?)
+        .await?;
+    Reply::json(&views::page(&page, views::group))
+}
