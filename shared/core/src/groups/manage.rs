@@ -163,7 +163,12 @@ impl Roster {
             (failed == removed).then_some(Error::NotFound(NOT_FOUND))
         })
         .await?;
-        self.purge_groups(aid).await
+        // The group is gone; its memberships are invisible leftovers, which
+        // the next removal resumes if this one cannot finish now.
+        if let Err(e) = self.purge_groups(aid).await {
+            tracing::warn!(error = %e, group = %gid, "memberships left to a later removal");
+        }
+        Ok(())
     }
 
     /// Groups in name order; `prefix` (case-insensitive) narrows them.

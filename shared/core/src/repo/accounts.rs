@@ -255,14 +255,30 @@ async fn resolve(table: &dyn Table, aid: AccountId, item: Item) -> Result<Accoun
 /// no other request migrated it first. No seat write can succeed on a legacy
 /// account (every counter op requires `limits`), so the count holds still.
 pub async fn migrate(table: &dyn Table, aid: AccountId) -> Result<Account> {
+    for _ in 0..5 {
+        if let Some(account) = migrate_once(table, aid).await? {
+            return Ok(account);
+        }
+    }
+    Err(Error::Unavailable(
+        "the account is being migrated to per-kind seats; try again".into(),
+    ))
+}
+
+/// One try of [`migrate`]: `None` when an older roster moved the seat count
+/// between the count and the write.
+async fn migrate_once(table: &dyn Table, aid: AccountId) -> Result<Option<Account>> {
     let key = keys::account(aid);
     let Some(item) = table.get(&key, true).await? else {
         return Err(Error::Internal(format!("account {aid} is missing")));
     };
     if !is_legacy(&item) {
-        return from_item(item);
+        return from_item(item).map(Some);
     }
     let old_plan = item.get("plan").and_then(|v| v.as_str()).unwrap_or("");
+    // What an older roster still running (mid-deploy) moves; if it moves
+    // between the count and the write, the write fails and counts again.
+    let old_seats = item.get("seats").cloned();
     let (name, plan) = match plans::named(old_plan) {
         Some(p) => (old_plan.to_string(), p),
         None => (
@@ -281,10 +297,12 @@ pub async fn migrate(table: &dyn Table, aid: AccountId) -> Result<Account> {
     for kind in SeatKind::ALL {
         op = op.set(left_attr(kind), plan.seats.get(kind) - used.get(kind));
     }
-    let op = op.when(Cond::And(vec![
-        Cond::Exists,
-        Cond::AttrNotExists(LIMITS.into()),
-    ]));
+    let mut conds = vec![Cond::Exists, Cond::AttrNotExists(LIMITS.into())];
+    conds.push(match old_seats {
+        Some(seats) => Cond::Eq("seats".into(), seats),
+        None => Cond::AttrNotExists("seats".into()),
+    });
+    let op = op.when(Cond::And(conds));
     match table
         .transact(vec![op], &crate::clock::next_ulid().to_string())
         .await
@@ -324,11 +342,12 @@ async fn count_users(table: &dyn Table, aid: AccountId) -> Result<Seats> {
     loop {
         let page = table.query(&q).await?;
         for item in &page.items {
+            // An unreadable role counts as a user seat rather than failing
+            // every read of the account.
             let role = item
                 .get("role")
                 .and_then(|v| v.as_str())
-                .map(Role::parse)
-                .transpose()?
+                .and_then(|r| Role::parse(r).ok())
                 .unwrap_or(Role::User);
             match SeatKind::of(role) {
                 SeatKind::Admin => used.admin += 1,
