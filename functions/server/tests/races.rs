@@ -12,6 +12,15 @@ const BIN: &str = env!("CARGO_BIN_EXE_roster-server");
 const OWNER: &str = "boss@example.com";
 const PW: &str = "correct horse battery";
 
+/// Servers of parallel tests could be handed the same free port (it is
+/// found, released, then bound by the server): one test's burst would then
+/// reach another's server. The tests of this file take turns.
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn turn() -> std::sync::MutexGuard<'static, ()> {
+    SERIAL.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 fn start(dir: &Path) -> Server {
     let flags = ["--owner-email", OWNER, "--owner-password", PW];
     Server::start(BIN, dir, &flags)
@@ -41,6 +50,7 @@ fn count(answers: &[(u16, Value)], status: u16) -> usize {
 
 #[test]
 fn parallel_wrong_passwords_get_at_most_five_checks_per_email() {
+    let _turn = turn();
     let dir = tempfile::tempdir().unwrap();
     let s = start(dir.path());
     for email in [OWNER, "nobody@example.com"] {
@@ -62,6 +72,7 @@ fn parallel_wrong_passwords_get_at_most_five_checks_per_email() {
 
 #[test]
 fn parallel_signups_with_one_invite_leave_only_the_winners_password() {
+    let _turn = turn();
     let dir = tempfile::tempdir().unwrap();
     let s = start(dir.path());
     let (_, v) = s.post("user/login", None, &json!({"email": OWNER, "password": PW}));
@@ -108,6 +119,7 @@ fn parallel_signups_with_one_invite_leave_only_the_winners_password() {
 
 #[test]
 fn parallel_invites_fill_exactly_the_free_seats() {
+    let _turn = turn();
     let dir = tempfile::tempdir().unwrap();
     // 3 user seats, 2 groups.
     let plan = r#"{"seats": {"admin": 1, "user": 3, "viewer": 1}, "groups": 2}"#;
