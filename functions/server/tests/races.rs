@@ -33,11 +33,22 @@ fn burst(
     path: &str,
     body: impl Fn(usize) -> Value + Sync,
 ) -> Vec<(u16, Value)> {
+    burst_as(s, None, n, path, body)
+}
+
+/// [`burst`] with a bearer token.
+fn burst_as(
+    s: &Server,
+    token: Option<&str>,
+    n: usize,
+    path: &str,
+    body: impl Fn(usize) -> Value + Sync,
+) -> Vec<(u16, Value)> {
     thread::scope(|scope| {
         let tasks: Vec<_> = (0..n)
             .map(|i| {
                 let body = &body;
-                scope.spawn(move || s.post(path, None, &body(i)))
+                scope.spawn(move || s.post(path, token, &body(i)))
             })
             .collect();
         tasks.into_iter().map(|t| t.join().unwrap()).collect()
@@ -134,24 +145,13 @@ fn parallel_invites_fill_exactly_the_free_seats() {
     let s = Server::start(BIN, dir.path(), &flags);
     let (_, v) = s.post("user/login", None, &json!({"email": OWNER, "password": PW}));
     let boss = v["accessToken"].as_str().unwrap().to_string();
-    let answers = thread::scope(|scope| {
-        let tasks: Vec<_> = (0..24)
-            .map(|i| {
-                let (s, boss) = (&s, &boss);
-                scope.spawn(move || {
-                    s.post(
-                        "user/invite",
-                        Some(boss),
-                        &json!({"email": format!("u{i}@example.com"), "role": "user"}),
-                    )
-                })
-            })
-            .collect();
-        tasks
-            .into_iter()
-            .map(|t| t.join().unwrap())
-            .collect::<Vec<_>>()
-    });
+    let answers = burst_as(
+        &s,
+        Some(&boss),
+        24,
+        "user/invite",
+        |i| json!({"email": format!("u{i}@example.com"), "role": "user"}),
+    );
     assert_eq!(
         (count(&answers, 200), count(&answers, 409)),
         (3, 21),
@@ -167,24 +167,13 @@ fn parallel_invites_fill_exactly_the_free_seats() {
         json!({"limit": 3, "used": 3, "remaining": 0})
     );
     // Groups too: 8 parallel creates into 2 free groups.
-    let answers = thread::scope(|scope| {
-        let tasks: Vec<_> = (0..8)
-            .map(|i| {
-                let (s, boss) = (&s, &boss);
-                scope.spawn(move || {
-                    s.post(
-                        "group/create",
-                        Some(boss),
-                        &json!({"name": format!("g{i}")}),
-                    )
-                })
-            })
-            .collect();
-        tasks
-            .into_iter()
-            .map(|t| t.join().unwrap())
-            .collect::<Vec<_>>()
-    });
+    let answers = burst_as(
+        &s,
+        Some(&boss),
+        8,
+        "group/create",
+        |i| json!({"name": format!("g{i}")}),
+    );
     assert_eq!(
         (count(&answers, 200), count(&answers, 409)),
         (2, 6),

@@ -14,6 +14,15 @@ fn emails(page: &Value) -> Vec<String> {
         .collect()
 }
 
+/// `user/find {details: true}`'s groups of the user with `email`.
+async fn groups_of(app: &TestApp, email: &str) -> Value {
+    let v = app
+        .as_owner("user/find", json!({"email": email, "details": true}))
+        .await
+        .ok();
+    v["data"][0]["groups"].clone()
+}
+
 async fn group(app: &TestApp, name: &str) -> String {
     app.as_owner("group/create", json!({"name": name}))
         .await
@@ -126,15 +135,8 @@ async fn users_carry_their_groups_by_name() {
     )
     .await
     .ok();
-    let v = app
-        .as_owner(
-            "user/find",
-            json!({"email": "ann@example.com", "details": true}),
-        )
-        .await
-        .ok();
     assert_eq!(
-        v["data"][0]["groups"],
+        groups_of(&app, "ann@example.com").await,
         json!([{"id": a, "name": "alpha"}, {"id": b, "name": "Beta"}])
     );
     let owner = app
@@ -186,14 +188,7 @@ async fn users_carry_their_groups_by_name() {
     app.as_owner("group/update", json!({"id": a, "name": "Zeta"}))
         .await
         .ok();
-    let v = app
-        .as_owner(
-            "user/find",
-            json!({"email": "ann@example.com", "details": true}),
-        )
-        .await
-        .ok();
-    assert_eq!(v["data"][0]["groups"][1]["name"], "Zeta");
+    assert_eq!(groups_of(&app, "ann@example.com").await[1]["name"], "Zeta");
 }
 
 #[tokio::test]
@@ -215,14 +210,10 @@ async fn removing_a_group_removes_its_memberships_and_a_user_its_own() {
     app.as_owner("group/members", json!({"groupId": eng}))
         .await
         .err(404, "NOT_FOUND");
-    let v = app
-        .as_owner(
-            "user/find",
-            json!({"details": true, "email": "ann@example.com"}),
-        )
-        .await
-        .ok();
-    assert_eq!(v["data"][0]["groups"], json!([{"id": ops, "name": "Ops"}]));
+    assert_eq!(
+        groups_of(&app, "ann@example.com").await,
+        json!([{"id": ops, "name": "Ops"}])
+    );
     // Ann can be assigned again to a new group of the old name.
     let eng2 = group(&app, "Eng").await;
     app.as_owner(

@@ -177,14 +177,10 @@ pub async fn get_all(table: &dyn Table, keys: &[crate::ports::Key]) -> Result<Ve
 
 /// Marks a removed group whose memberships are still being removed.
 pub fn purge_marker_op(aid: AccountId, gid: GroupId) -> Result<Op> {
+    let key = keys::group_purge(aid, &gid.to_string());
     let mut item = Item::new();
+    item.insert("pk".into(), key.pk.into());
+    item.insert("sk".into(), key.sk.into());
     item.insert("groupId".into(), gid.to_string().into());
-    let item = {
-        let key = keys::group_purge(aid, &gid.to_string());
-        let mut i = item;
-        i.insert("pk".into(), key.pk.into());
-        i.insert("sk".into(), key.sk.into());
-        i
-    };
     Ok(Op::put(item))
 }

@@ -39,9 +39,9 @@ pub struct UpdateUser {
 
 const NOT_FOUND: &str = "no such user";
 
-/// Memberships removed in the transaction that removes their user (two ops
-/// each); a user in more groups leaves the rest first, in chunks.
-const IN_REMOVAL: usize = 40;
+/// Memberships written in the transaction of their user's own write (removal:
+/// two ops each; a user in more groups leaves the rest first, in chunks).
+const IN_ONE_TX: usize = 40;
 
 impl Roster {
     /// A user of the caller's account. Users of other accounts are
@@ -171,7 +171,7 @@ impl Roster {
         if fields
             .iter()
             .any(|f| ["email", "first", "last"].contains(f))
-            && user.groups.len() <= IN_REMOVAL
+            && user.groups.len() <= IN_ONE_TX
         {
             // What `group/members` sorts and searches by.
             tx.extend(groups::refresh_ops(&user));
@@ -277,7 +277,7 @@ impl Roster {
         policy::require_may_manage(&caller.user, &user, Managing::Remove)?;
         let aid = user.account_id;
         // A user in more groups than one transaction holds leaves some first.
-        let user = self.leave_groups(&user, IN_REMOVAL).await?;
+        let user = self.leave_groups(&user, IN_ONE_TX).await?;
         let mut tx = Tx::new();
         tx.push(user.delete_op());
         tx.extend(self.leave_ops(&user).await?);
