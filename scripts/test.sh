@@ -57,7 +57,13 @@ cfn-lint infra/template.yaml
 echo "== cargo test (embedded backend; DynamoDB conformance on the emulator)"
 cargo test "${CARGO_SET[@]}"
 
+# Not `races`: moto undoes a failed TransactWriteItems by putting back a copy of
+# the whole table taken before the call, which also undoes every transaction
+# that succeeded meanwhile. Under a burst of conflicting writes it loses
+# writes (a 4th invite into 3 seats), which DynamoDB never does. The races run
+# against the real binary on the embedded store, whose transactions are
+# serialisable like DynamoDB's; the same conditions go to DynamoDB unchanged.
 echo "== cargo test (AWS backend on the emulator)"
-ROSTER_TEST_BACKEND=aws cargo test "${CARGO_SET[@]}" --test api --test server --test races --test credentials
+ROSTER_TEST_BACKEND=aws cargo test "${CARGO_SET[@]}" --test api --test server --test credentials
 
 echo "== the emulator saw: $(grep -cE '"POST / HTTP' target/moto.log) AWS calls"
