@@ -222,10 +222,12 @@ const BUDGET: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        // Measured on a user in a group: its groups are read in one batch.
         "user/remove",
         &[
             "DynamoDB.GetItem",
             "DynamoDB.GetItem",
+            "DynamoDB.BatchGetItem",
             "DynamoDB.TransactWriteItems",
             "Cognito Identity Provider.AdminDeleteUser",
         ],
@@ -295,6 +297,20 @@ const BUDGET: &[(&str, &[&str])] = &[
             "DynamoDB.GetItem",
             "DynamoDB.GetItem",
             "DynamoDB.TransactWriteItems",
+        ],
+    ),
+    (
+        // Two rows, one new, one member: the claims and the account in one
+        // batch, the member in another, the names in one Query, one
+        // transaction, one mail.
+        "group/import",
+        &[
+            "DynamoDB.GetItem",
+            "DynamoDB.BatchGetItem",
+            "DynamoDB.BatchGetItem",
+            "DynamoDB.Query",
+            "DynamoDB.TransactWriteItems",
+            "SESv2.SendEmail",
         ],
     ),
     (
@@ -564,6 +580,14 @@ async fn every_operation_stays_within_its_aws_call_budget() {
     check("group/unassign", calls.take());
     app.call("group/assign", tok, pair).await.ok();
     calls.take();
+    let rows = json!({"rows": [
+        {"user": {"email": "imported@example.com", "role": "user"}, "groups": ["Eng", "Design"]},
+        {"user": {"email": bob.email, "role": "user"}, "groups": ["Design"]},
+    ]});
+    let done = app.call("group/import", tok, rows).await.ok();
+    assert_eq!(done["results"][0]["status"], "invited", "{done}");
+    assert_eq!(done["results"][1]["status"], "existing", "{done}");
+    check("group/import", calls.take());
     app.call("group/remove", tok, json!({"id": gid})).await.ok();
     check("group/remove", calls.take());
     app.call("account/audit", tok, json!({})).await.ok();

@@ -89,12 +89,20 @@ impl From<Error> for ApiError {
     }
 }
 
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
+impl ApiError {
+    /// `{code, message, field?}`: the error as a client reads it.
+    pub fn body(&self) -> serde_json::Value {
         let mut error = json!({"code": self.code, "message": self.message});
         if let Some(field) = self.field {
             error["field"] = field.into();
         }
+        error
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let error = self.body();
         (self.status, Json(json!({ "error": error }))).into_response()
     }
 }

@@ -66,16 +66,20 @@ pub struct Operation {
     pub handler: Handler,
 }
 
-/// Request bodies up to 64 KiB (imports, later, up to 1 MiB).
+/// Request bodies up to 64 KiB, unless an operation says otherwise
+/// (`group/import`: 1 MiB).
 pub const BODY_LIMIT: usize = 64 * 1024;
 
 macro_rules! op {
     ($path:literal, $access:ident, $function:ident, $handler:path) => {
+        op!($path, $access, $function, $handler, BODY_LIMIT)
+    };
+    ($path:literal, $access:ident, $function:ident, $handler:path, $limit:expr) => {
         Operation {
             path: $path,
             access: Access::$access,
             function: Function::$function,
-            body_limit: BODY_LIMIT,
+            body_limit: $limit,
             handler: |roster, call| Box::pin(async move { $handler(&roster, call).await }),
         }
     };
@@ -140,4 +144,11 @@ pub static OPERATIONS: &[Operation] = &[
     op!("group/unassign", Admin, Write, group::unassign),
     op!("group/members", Member, Read, group::members),
     op!("group/ofUser", Member, Read, group::of_user),
+    op!(
+        "group/import",
+        Admin,
+        Write,
+        group::import,
+        group::IMPORT_BODY_LIMIT
+    ),
 ];

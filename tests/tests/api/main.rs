@@ -10,6 +10,7 @@ mod faults;
 mod find;
 mod groups;
 mod hosted;
+mod import;
 mod limits;
 mod members;
 mod mfa;

@@ -286,3 +286,81 @@ async fn a_large_assignment_runs_in_chunks_each_whole() {
         .ok();
     assert!(log["data"].as_array().unwrap().len() >= 2);
 }
+
+/// The members of group `gid` whose e-mail or names start with `query`.
+async fn found_by(app: &TestApp, gid: &Value, query: &str) -> Vec<String> {
+    let page = app
+        .as_owner("group/members", json!({"groupId": gid, "query": query}))
+        .await
+        .ok();
+    emails(&page)
+}
+
+#[tokio::test]
+async fn an_invitee_in_groups_is_found_by_the_names_it_signs_up_with() {
+    let app = TestApp::new().await;
+    let row = json!({"user": {"email": "ann@example.com", "role": "user"}, "groups": ["Eng"]});
+    app.as_owner("group/import", json!({"rows": [row]}))
+        .await
+        .ok();
+    let token = app.invite_token_from_mail("ann@example.com").unwrap();
+    app.call(
+        "user/signup",
+        None,
+        json!({"token": token, "first": "Zed", "last": "Quill",
+               "password": roster_tests::app::PASSWORD}),
+    )
+    .await
+    .ok();
+    let eng = app.as_owner("group/find", json!({})).await.ok()["data"][0]["id"].clone();
+    assert_eq!(found_by(&app, &eng, "zed q").await, ["ann@example.com"]);
+    assert_eq!(found_by(&app, &eng, "quill").await, ["ann@example.com"]);
+}
+
+#[tokio::test]
+async fn a_user_in_more_groups_than_one_transaction_holds_is_found_by_its_new_name() {
+    let plan = r#"{"seats": {"admin": 5, "user": 5, "viewer": 5}, "groups": 50}"#;
+    let app = TestApp::with(Options {
+        plan,
+        ..Options::default()
+    })
+    .await;
+    let bob = app.member("bob@example.com", "user").await;
+    let names: Vec<String> = (0..45).map(|g| format!("G{g:02}")).collect();
+    for part in [&names[..30], &names[30..]] {
+        let row = json!({"user": {"email": "bob@example.com", "role": "user"}, "groups": part});
+        let v = app
+            .as_owner("group/import", json!({"rows": [row]}))
+            .await
+            .ok();
+        assert_eq!(v["results"][0]["status"], "existing");
+    }
+    assert_eq!(
+        groups_of(&app, "bob@example.com")
+            .await
+            .as_array()
+            .unwrap()
+            .len(),
+        45
+    );
+    app.as_owner("user/update", json!({"id": bob.id, "last": "Yonder"}))
+        .await
+        .ok();
+    let page = app
+        .raw(
+            "group/find",
+            "limit=50",
+            Some(&app.owner.token),
+            b"{}".to_vec(),
+        )
+        .await
+        .ok();
+    let groups = page["data"].as_array().unwrap();
+    assert_eq!(groups.len(), 45);
+    for g in groups {
+        assert_eq!(
+            found_by(&app, &g["id"], "yonder").await,
+            ["bob@example.com"]
+        );
+    }
+}

@@ -1,5 +1,9 @@
 //! `group/*`: groups and membership.
 
+mod import;
+
+pub use import::{import, IMPORT_BODY_LIMIT};
+
 use roster_core::domain::{Description, GroupId, GroupName, UserId};
 use roster_core::groups::{GroupChange, NewGroup};
 use roster_core::users::UserFilter;

@@ -160,6 +160,16 @@ impl Counts {
         self.seats[kind_index(SeatKind::of(role))] += n;
     }
 
+    /// Both together.
+    pub fn plus(self, other: Counts) -> Counts {
+        let mut sum = self;
+        for (s, o) in sum.seats.iter_mut().zip(other.seats) {
+            *s += o;
+        }
+        sum.groups += other.groups;
+        sum
+    }
+
     pub fn is_zero(&self) -> bool {
         *self == Counts::default()
     }
@@ -209,6 +219,11 @@ pub fn limit_error(counts: Counts, current: Option<&Item>) -> Error {
         .and_then(|item| from_item::<Account>(item.clone()).ok())
         .and_then(|a| counts.overfills(&a))
         .unwrap_or("seat");
+    limit_reached(what)
+}
+
+/// `LIMIT_REACHED` for `what`: `group`, or a seat kind.
+pub fn limit_reached(what: &str) -> Error {
     let message = match what {
         "group" => "the plan allows no more groups; remove a group or change plan".to_string(),
         kind => format!("the plan has no {kind} seat left; remove a user or change plan"),

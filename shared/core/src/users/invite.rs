@@ -7,7 +7,7 @@ use crate::domain::{Email, Name, Role, UserId, UserState};
 use crate::error::{Error, Result};
 use crate::mail;
 use crate::policy;
-use crate::ports::Op;
+use crate::ports::{Mail, Op};
 use crate::repo::accounts::{self, Counts};
 use crate::repo::audit::Target;
 use crate::repo::claims::{self, EmailClaim};
@@ -112,21 +112,31 @@ impl Roster {
         url: &str,
         account: &Account,
     ) -> Result<()> {
-        let mail = mail::invite(
-            user.email.as_str(),
-            &display_name(&caller.user),
-            &account.name,
-            user.role.as_str(),
-            url,
-            now_ms() + tokens::INVITE_TTL_MS,
-        );
+        let mail = invite_mail(&caller.user, user, url, account);
         self.mailer.send(&mail).await.map_err(|e| {
             tracing::error!(error = %e, "invite e-mail not sent");
-            Error::Unavailable(
-                "the invite was saved but its e-mail could not be sent; try resendInvite".into(),
-            )
+            mail_not_sent()
         })
     }
+}
+
+/// The invite `inviter` sends `user`, with its link.
+pub(crate) fn invite_mail(inviter: &User, user: &User, url: &str, account: &Account) -> Mail {
+    mail::invite(
+        user.email.as_str(),
+        &display_name(inviter),
+        &account.name,
+        user.role.as_str(),
+        url,
+        now_ms() + tokens::INVITE_TTL_MS,
+    )
+}
+
+/// An invite saved whose e-mail could not be sent.
+pub(crate) fn mail_not_sent() -> Error {
+    Error::Unavailable(
+        "the invite was saved but its e-mail could not be sent; try resendInvite".into(),
+    )
 }
 
 fn display_name(user: &User) -> String {

@@ -5,6 +5,7 @@ use serde_json::{json, Map, Value};
 use crate::clock::now_ms;
 use crate::domain::{Email, GroupId, Name, Role, UserId, UserState};
 use crate::error::{Error, Result};
+use crate::groups::copies_in_tx;
 use crate::policy::{self, Managing};
 use crate::repo::accounts::{self, Counts};
 use crate::repo::audit::Target;
@@ -168,13 +169,12 @@ impl Roster {
         }
         let mut tx = Tx::new();
         tx.push(user.replace_op(now_ms())?);
-        if fields
+        let copied = fields
             .iter()
-            .any(|f| ["email", "first", "last"].contains(f))
-            && user.groups.len() <= IN_ONE_TX
-        {
+            .any(|f| ["email", "first", "last"].contains(f));
+        if copied {
             // What `group/members` sorts and searches by.
-            tx.extend(groups::refresh_ops(&user));
+            tx.extend(copies_in_tx(&user));
         }
         if user.id != caller.user.id {
             tx.push(self.audit(
@@ -195,6 +195,9 @@ impl Roster {
                 .then(|| Error::conflict("email", "this email is already invited"))
         })
         .await?;
+        if copied {
+            self.refresh_copies(&user).await;
+        }
         if let Some(state) = login_switch {
             self.switch_login(&user, state).await?;
         }

@@ -5,6 +5,7 @@
 use crate::clock::now_ms;
 use crate::domain::{AccountName, Email, Name, Password, Role, UserState};
 use crate::error::{Error, Result};
+use crate::groups::copies_in_tx;
 use crate::ports::PasswordCheck;
 use crate::repo::claims::{self, EmailClaim};
 use crate::repo::tokens::{self, FoundToken, Kind};
@@ -142,6 +143,7 @@ impl Roster {
             ..
         } = pending;
         user.idp = subject.map(str::to_string);
+        let renamed = first.is_some() || last.is_some();
         if let Some(first) = first {
             user.first = first.as_str().to_string();
         }
@@ -165,6 +167,11 @@ impl Roster {
             None => None,
         };
         let locked = lock.map(|holder| tx.push(password_locks::release_op(user.id, holder)));
+        if renamed {
+            // An invitee put in groups before signing up: the names its
+            // memberships copied are the invite's.
+            tx.extend(copies_in_tx(&user));
+        }
         self.write(tx, |failed| {
             if failed == spent || failed == activated || Some(failed) == locked {
                 Some(Error::TokenInvalid(USED))
@@ -177,6 +184,9 @@ impl Roster {
             }
         })
         .await?;
+        if renamed {
+            self.refresh_copies(&user).await;
+        }
         Ok((user, account))
     }
 
