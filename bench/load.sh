@@ -3,8 +3,9 @@
 #
 #   bench/load.sh            # from the repository root
 #
-# Starts the release server on a fresh data folder, adds 200 users, then runs
-# user/info and user/find?limit=50 at 2 and 32 connections for 10 s each, and
+# Starts the release server on a fresh data folder, adds 200 users in 3 of 10
+# groups each, then runs user/info, user/find?limit=50 and user/find?limit=50
+# with {details: true} at 2 and 32 connections for 10 s each, and
 # prints requests/s, p50/p99 latency, the server's peak RSS and how long it
 # took from exec to its first answer. Stops the server it started.
 set -euo pipefail
@@ -61,9 +62,14 @@ json() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
 read -r SERVER_PID READY_FRESH < <(start_server --data-dir "$WORK/data" \
   --owner-email "$OWNER" --owner-password "$PASSWORD" --plan business --log warn)
 TOKEN=$(post user/login "{\"email\":\"$OWNER\",\"password\":\"$PASSWORD\"}" | json "['accessToken']")
-for i in $(seq -w 1 199); do
-  post user/invite "{\"email\":\"user$i@example.com\",\"role\":\"user\",\"first\":\"User\",\"last\":\"$i\"}" "$TOKEN" >/dev/null
-done
+# 199 invitees in 3 of 10 groups each (the owner too), in one group/import.
+ROWS=$(python3 -c '
+import json
+rows = [{"user": {"email": f"user{i:03}@example.com", "role": "user", "first": "User", "last": f"{i:03}"},
+         "groups": [f"G{(i + k) % 10}" for k in range(3)]} for i in range(1, 200)]
+rows.append({"user": {"email": "'"$OWNER"'", "role": "admin"}, "groups": ["G0", "G1", "G2"]})
+print(json.dumps({"rows": rows}))')
+post group/import "$ROWS" "$TOKEN" | json "['results'].__len__()" >/dev/null
 COUNT=$(curl -s -X POST "$BASE/user/find?limit=100" -H "authorization: Bearer $TOKEN" | json "['data'].__len__()")
 [ "$COUNT" = 100 ] || { echo "seeding failed" >&2; exit 1; }
 kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
@@ -72,25 +78,30 @@ kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
 read -r SERVER_PID READY < <(start_server --data-dir "$WORK/data" --log warn)
 TOKEN=$(post user/login "{\"email\":\"$OWNER\",\"password\":\"$PASSWORD\"}" | json "['accessToken']")
 
-cat > "$WORK/post.lua" <<LUA
+for body in plain details; do
+  case $body in plain) json_body='{}' ;; details) json_body='{\"details\": true}' ;; esac
+  cat > "$WORK/$body.lua" <<LUA
 wrk.method = "POST"
-wrk.body = "{}"
+wrk.body = "$json_body"
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer $TOKEN"
 LUA
+done
 
 printf '\nroster-server (release), %s, %s cores, %s users\n' "$(uname -m)" "$(nproc)" 200
 printf 'ready: %s ms after exec (seeded folder); %s ms on a fresh folder (creates the owner)\n\n' "$READY" "$READY_FRESH"
-printf '%-22s %5s %10s %9s %9s\n' operation conns 'req/s' 'p50' 'p99'
-for path in "user/info" "user/find?limit=50"; do
+printf '%-30s %5s %10s %9s %9s\n' operation conns 'req/s' 'p50' 'p99'
+for run in "user/info plain" "user/find?limit=50 plain" "user/find?limit=50 details"; do
+  read -r path body <<<"$run"
+  label=$path; [ "$body" = details ] && label="$path +details"
   for conns in 2 32; do
-    out=$(wrk -t 2 -c "$conns" -d "$DURATION" --latency -s "$WORK/post.lua" "$BASE/$path")
+    out=$(wrk -t 2 -c "$conns" -d "$DURATION" --latency -s "$WORK/$body.lua" "$BASE/$path")
     rps=$(awk '/^Requests\/sec/ {print $2}' <<<"$out")
     p50=$(awk '$1=="50%" {print $2}' <<<"$out")
     p99=$(awk '$1=="99%" {print $2}' <<<"$out")
     non2xx=$(awk '/Non-2xx/ {print $5}' <<<"$out")
-    [ -z "$non2xx" ] || { echo "$path: $non2xx non-2xx answers" >&2; exit 1; }
-    printf '%-22s %5s %10s %9s %9s\n' "$path" "$conns" "$rps" "$p50" "$p99"
+    [ -z "$non2xx" ] || { echo "$label: $non2xx non-2xx answers" >&2; exit 1; }
+    printf '%-30s %5s %10s %9s %9s\n' "$label" "$conns" "$rps" "$p50" "$p99"
   done
 done
 rss=$(awk '/VmHWM/ {print $2}' "/proc/$SERVER_PID/status")

@@ -95,6 +95,7 @@ fn operations(c: &mut Criterion) {
     });
     group.finish();
     mfa(c, &rt);
+    teams(c, &rt);
 
     // The use case alone, without HTTP and JSON: table reads and decoding.
     let caller = rt.block_on(app.roster.authenticate(&token)).unwrap();
@@ -183,6 +184,88 @@ fn mfa(c: &mut Criterion, rt: &Runtime) {
             let r = router
                 .clone()
                 .oneshot(post("/user/login", None, &answer))
+                .await
+                .unwrap();
+            assert!(r.status().is_success());
+        })
+    });
+    group.finish();
+}
+
+/// `user/find {details: true}` on a page of 25 users in 3 groups each (one
+/// Query of users, one of group names), and `group/import` of 200 rows: new
+/// people into 3 groups (3 transactions of 100 actions at most, 200 mails
+/// to the outbox), and the same rows again (nothing to write).
+fn teams(c: &mut Criterion, rt: &Runtime) {
+    let app = rt.block_on(TestApp::with(roster_tests::app::Options {
+        plan: r#"{"seats": {"admin": 5, "user": 100000, "viewer": 5}, "groups": 1000}"#,
+        ..Default::default()
+    }));
+    let router = roster_api::router(app.roster.clone());
+    let token = app.owner.token.clone();
+    let rows = |prefix: &str| {
+        let rows: Vec<_> = (0..200)
+            .map(|i| {
+                let groups = [
+                    format!("G{}", i % 10),
+                    format!("G{}", (i + 1) % 10),
+                    format!("G{}", (i + 2) % 10),
+                ];
+                json!({"user": {"email": format!("{prefix}{i:03}@example.com"), "role": "user",
+                                "first": "Person", "last": format!("{i:03}")},
+                       "groups": groups})
+            })
+            .collect();
+        json!({ "rows": rows }).to_string()
+    };
+    let seed = rows("member");
+    // The owner too, so the first page is 25 users in 3 groups each.
+    let owner = json!({"rows": [{"user": {"email": OWNER_EMAIL, "role": "user"},
+                                 "groups": ["G0", "G1", "G2"]}]})
+    .to_string();
+    rt.block_on(async {
+        for body in [&seed, &owner] {
+            let r = router
+                .clone()
+                .oneshot(post("/group/import", Some(&token), body))
+                .await
+                .unwrap();
+            assert!(r.status().is_success());
+        }
+    });
+    let mut group = c.benchmark_group("teams");
+    group.bench_function("user/find {details} (25 users × 3 groups)", |b| {
+        b.to_async(rt).iter(|| async {
+            let r = router
+                .clone()
+                .oneshot(post(
+                    "/user/find?limit=25",
+                    Some(&token),
+                    r#"{"details": true}"#,
+                ))
+                .await
+                .unwrap();
+            assert!(r.status().is_success());
+        })
+    });
+    group.sample_size(10);
+    let batch = AtomicI64::new(0);
+    group.bench_function("group/import (200 new rows)", |b| {
+        b.to_async(rt).iter(|| async {
+            let body = rows(&format!("b{}-", batch.fetch_add(1, Ordering::SeqCst)));
+            let r = router
+                .clone()
+                .oneshot(post("/group/import", Some(&token), &body))
+                .await
+                .unwrap();
+            assert!(r.status().is_success());
+        })
+    });
+    group.bench_function("group/import (the same 200 rows again)", |b| {
+        b.to_async(rt).iter(|| async {
+            let r = router
+                .clone()
+                .oneshot(post("/group/import", Some(&token), &seed))
                 .await
                 .unwrap();
             assert!(r.status().is_success());

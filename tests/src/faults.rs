@@ -12,7 +12,8 @@ use roster_core::ports::{
 /// Wraps a table; the next `transact` (or every read, while set) fails.
 pub struct FaultyTable {
     inner: Arc<dyn Table>,
-    next_write: Mutex<Option<TableError>>,
+    /// Transactions to let through, then the error the next one fails with.
+    next_write: Mutex<Option<(usize, TableError)>>,
     conflicts: AtomicUsize,
     writes: AtomicUsize,
     reads: Mutex<Option<fn() -> TableError>>,
@@ -41,7 +42,12 @@ impl FaultyTable {
 
     /// The next transaction fails with `e` (and writes nothing).
     pub fn fail_next_write(&self, e: TableError) {
-        *self.next_write.lock().unwrap() = Some(e);
+        self.fail_write_after(0, e);
+    }
+
+    /// The next `n` transactions go through; the one after fails with `e`.
+    pub fn fail_write_after(&self, n: usize, e: TableError) {
+        *self.next_write.lock().unwrap() = Some((n, e));
     }
 
     /// The next `n` transactions fail with `Conflict`, as DynamoDB's
@@ -107,7 +113,17 @@ impl Table for FaultyTable {
         if conflict {
             return Err(TableError::Conflict);
         }
-        let fault = self.next_write.lock().unwrap().take();
+        let fault = {
+            let mut next = self.next_write.lock().unwrap();
+            match next.take() {
+                Some((0, e)) => Some(e),
+                Some((n, e)) => {
+                    *next = Some((n - 1, e));
+                    None
+                }
+                None => None,
+            }
+        };
         match fault {
             Some(e) => Err(e),
             None => self.inner.transact(ops, token).await,

@@ -10,6 +10,5 @@
 // threads (faster cold start, less memory). The SDK and the JWKS fetch run on it too.
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_http::Error> {
-    let router = roster_lambda::router(roster_api::Function::Public).await?;
-    lambda_http::run(router).await
+    roster_lambda::run(roster_api::Function::Public).await
 }

@@ -1,4 +1,5 @@
-//! Lambda `roster-write`: authenticated writes (invite, updateRole, …).
+//! Lambda `roster-write`: authenticated writes (invite, updateRole, …), and
+//! operator commands sent by a direct invoke (`roster_api::operator`).
 //! The only function that sends mail or administers logins.
 
 // The system allocator, not mimalloc (which the server uses): mimalloc asks
@@ -10,6 +11,5 @@
 // threads (faster cold start, less memory). The SDK and the JWKS fetch run on it too.
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), lambda_http::Error> {
-    let router = roster_lambda::router(roster_api::Function::Write).await?;
-    lambda_http::run(router).await
+    roster_lambda::run(roster_api::Function::Write).await
 }

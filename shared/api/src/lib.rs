@@ -7,6 +7,7 @@
 
 mod call;
 mod error;
+pub mod operator;
 mod ops;
 mod router;
 mod views;

@@ -1,13 +1,13 @@
 //! Account use cases.
 
 use crate::clock::now_ms;
-use crate::domain::AccountName;
+use crate::domain::{AccountId, AccountName};
 use crate::error::{Error, Result};
 use crate::plans::Plan;
 use crate::policy;
 use crate::ports::Cond;
 use crate::ports::Op;
-use crate::repo::audit::Target;
+use crate::repo::audit::{Actor, Target};
 use crate::repo::{accounts, keys, Account};
 use crate::roster::Tx;
 use crate::users::Caller;
@@ -33,10 +33,37 @@ impl Roster {
             policy::require_owner(&caller.user)?;
         }
         let aid = caller.user.account_id;
-        let table = self.table.as_ref();
         if name.is_none() && plan.is_none() {
-            return accounts::require(table, aid).await;
+            return accounts::require(self.table.as_ref(), aid).await;
         }
+        self.change_account(aid, Actor::user(&caller.user), name, plan)
+            .await
+    }
+
+    /// An account by id, for an operator of the deployment (no caller: the
+    /// write function's direct invoke, which IAM authorises).
+    pub async fn operator_get_account(&self, aid: AccountId) -> Result<Account> {
+        accounts::get(self.table.as_ref(), aid)
+            .await?
+            .ok_or(Error::NotFound("no such account"))
+    }
+
+    /// Changes an account's plan for an operator, as the owner's
+    /// `account/update {plan}` would; audited with the actor `operator`.
+    pub async fn operator_set_plan(&self, aid: AccountId, plan: (String, Plan)) -> Result<Account> {
+        self.operator_get_account(aid).await?;
+        self.change_account(aid, Actor::operator(), None, Some(plan))
+            .await
+    }
+
+    async fn change_account(
+        &self,
+        aid: AccountId,
+        actor: Actor,
+        name: Option<AccountName>,
+        plan: Option<(String, Plan)>,
+    ) -> Result<Account> {
+        let table = self.table.as_ref();
         let now = now_ms();
         let mut detail = Map::new();
         let (mut op, label) = match &plan {
@@ -64,7 +91,7 @@ impl Roster {
         let mut tx = Tx::new();
         let changed = tx.push(op);
         let target = Target::account(aid, &label);
-        tx.push(self.audit(&caller.user, "account/update", target, detail.into())?);
+        tx.push(self.audit_by(aid, actor, "account/update", target, detail.into())?);
         self.write(tx, |failed| {
             (failed == changed).then(|| {
                 Error::conflict("plan", "the plan changed meanwhile; read it and try again")
@@ -117,7 +144,8 @@ impl Roster {
 #[derive(Debug, Clone, Default)]
 pub struct AuditFilter {
     pub action: Option<&'static str>,
-    pub actor: Option<crate::domain::UserId>,
+    /// A user's id, or `operator`.
+    pub actor: Option<String>,
     /// A user's, group's or account's id.
     pub target: Option<String>,
 }
@@ -140,8 +168,8 @@ impl Roster {
         if let Some(action) = filter.action {
             conds.push(Cond::Eq("action".into(), action.into()));
         }
-        if let Some(actor) = filter.actor {
-            conds.push(Cond::Eq("actorId".into(), actor.to_string().into()));
+        if let Some(actor) = &filter.actor {
+            conds.push(Cond::Eq("actorId".into(), actor.clone().into()));
         }
         if let Some(target) = &filter.target {
             conds.push(Cond::Eq("targetId".into(), target.clone().into()));
@@ -154,7 +182,7 @@ impl Roster {
         let scope = format!(
             "account/audit\u{0}{aid}\u{0}{}\u{0}{}\u{0}{}",
             filter.action.unwrap_or(""),
-            filter.actor.map(|a| a.to_string()).unwrap_or_default(),
+            filter.actor.as_deref().unwrap_or(""),
             filter.target.as_deref().unwrap_or("")
         );
         let req = crate::paging::PageRequest {

@@ -14,6 +14,8 @@ mod members;
 mod purge;
 
 pub(crate) use copies::copies_in_tx;
-pub use import::{ImportRow, RowOutcome, RowStatus, MAX_ROWS, MAX_ROW_GROUPS};
+pub use import::{
+    check_count as check_import_rows, ImportRow, RowOutcome, RowStatus, MAX_ROWS, MAX_ROW_GROUPS,
+};
 pub use manage::{GroupChange, NewGroup};
 pub use members::Assigned;

@@ -9,7 +9,7 @@ use crate::domain::AccountId;
 use crate::error::{Error, Result};
 use crate::ports::{Identity, Item, Mailer, Op, Table, TableError};
 use crate::repo::accounts::{self, Counts};
-use crate::repo::audit::{Entry, Target};
+use crate::repo::audit::{Actor, Entry, Target};
 use crate::repo::{keys, User};
 
 /// Settings the use cases need (built once from flags or env at start-up).
@@ -56,7 +56,7 @@ pub struct Roster {
 }
 
 /// The name of one op in a [`Tx`]: what [`Tx::push`] hands back.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct OpId(usize);
 
 /// A transaction being built. Each op's place comes back from [`Tx::push`],
@@ -181,8 +181,19 @@ impl Roster {
         target: Target,
         detail: serde_json::Value,
     ) -> Result<Op> {
-        Entry::new(actor, action, target, detail, self.settings.audit_days)
-            .insert_op(actor.account_id)
+        self.audit_by(actor.account_id, Actor::user(actor), action, target, detail)
+    }
+
+    /// [`Roster::audit`] for any actor, in account `aid`'s log.
+    pub(crate) fn audit_by(
+        &self,
+        aid: AccountId,
+        actor: Actor,
+        action: &'static str,
+        target: Target,
+        detail: serde_json::Value,
+    ) -> Result<Op> {
+        Entry::new(actor, action, target, detail, self.settings.audit_days).insert_op(aid)
     }
 
     /// A link to one of roster's pages, with a token.

@@ -2,10 +2,43 @@
 //! settings from the environment (DESIGN §5), the AWS adapters, and the
 //! router of the one function it is. Runs once per cold start; everything it
 //! builds is reused across invocations.
+//!
+//! [`run`] serves API Gateway's HTTP events through that router, as
+//! `lambda_http::run` does, and, on the write function, operator commands
+//! (`roster_api::operator`) sent by a direct invoke.
 
+use lambda_http::lambda_runtime::{self, service_fn, LambdaEvent};
+use lambda_http::request::LambdaRequest;
+use lambda_http::{Adapter, Service};
 use roster_api::Function;
+use serde_json::value::RawValue;
+use serde_json::Value;
 
-pub async fn router(function: Function) -> Result<axum::Router, String> {
+/// Runs the Lambda `function` until the runtime stops it.
+pub async fn run(function: Function) -> Result<(), lambda_http::Error> {
+    let roster = init(function).await?;
+    let router = roster_api::router_for(function, roster.clone());
+    let http: Adapter<'static, _, _> = Adapter::from(router);
+    lambda_runtime::run(service_fn(move |event: LambdaEvent<Box<RawValue>>| {
+        let mut http = http.clone();
+        let roster = roster.clone();
+        async move {
+            let LambdaEvent { payload, context } = event;
+            let payload = payload.get();
+            if function == Function::Write && roster_api::operator::is_command(payload) {
+                return Ok::<Value, lambda_http::Error>(
+                    roster_api::operator::run(&roster, payload).await,
+                );
+            }
+            let request: LambdaRequest = serde_json::from_str(payload)?;
+            let response = http.call(LambdaEvent::new(request, context)).await?;
+            Ok(serde_json::to_value(response)?)
+        }
+    }))
+    .await
+}
+
+async fn init(function: Function) -> Result<roster_core::Roster, String> {
     tracing_subscriber::fmt()
         .json()
         .with_current_span(true)
@@ -22,7 +55,7 @@ pub async fn router(function: Function) -> Result<axum::Router, String> {
     let settings = roster_aws::settings_from_env()?;
     let roster = roster_aws::open(&sdk, &aws, settings)?;
     tracing::debug!(function = function.name(), "ready");
-    Ok(roster_api::router_for(function, roster))
+    Ok(roster)
 }
 
 /// `ROSTER_SIGNING_KEY` when set (local invokes); else the SSM SecureString

@@ -5,7 +5,9 @@
 
 use std::sync::Arc;
 
-use roster_tests::app::{other_account, token_of, Options, TestApp, PASSWORD};
+use roster_core::ports::{Op, TableError};
+use roster_core::repo::keys;
+use roster_tests::app::{other_account, Options, TestApp, PASSWORD};
 use roster_tests::faults::{DownMailer, FaultyTable};
 use serde_json::{json, Value};
 
@@ -433,10 +435,10 @@ async fn a_seat_taken_meanwhile_is_planned_again_not_overfilled() {
         .unwrap()
         .to_string();
     let aid = roster_core::domain::AccountId::parse(&aid).unwrap();
-    let account = roster_core::repo::keys::account(aid);
+    let account = keys::account(aid);
     table.interleave_before_write_to(
         account.clone(),
-        vec![roster_core::ports::Op::update(account).add("seatsUser", -1)],
+        vec![Op::update(account).add("seatsUser", -1)],
     );
     let results = import(
         &app,
@@ -469,7 +471,6 @@ async fn imports_are_audited_without_secrets() {
     assert_eq!(e["detail"]["created"], json!(["Eng"]));
     let token = app.invite_token_from_mail("ann@example.com").unwrap();
     assert!(!e.to_string().contains(&token));
-    let _ = token_of;
 }
 
 #[tokio::test]
@@ -508,4 +509,183 @@ async fn rows_in_thirty_new_groups_each_still_fit_their_transactions() {
     more.push("G30");
     let r = import(&app, vec![row("q@example.com", "user", &more)]).await;
     assert_eq!(r[0]["error"]["field"], "groups");
+}
+
+/// The app on a table that fails on command.
+fn faulty(app: &mut TestApp) -> Arc<FaultyTable> {
+    let table = FaultyTable::new(app.roster.table.clone());
+    let mut roster = app.roster.clone();
+    roster.table = table.clone();
+    app.use_roster(roster);
+    table
+}
+
+async fn account_id(app: &TestApp) -> roster_core::domain::AccountId {
+    let v = app.as_owner("account/get", json!({})).await.ok();
+    roster_core::domain::AccountId::parse(v["id"].as_str().unwrap()).unwrap()
+}
+
+#[tokio::test]
+async fn a_store_failure_half_way_keeps_what_was_written_and_mails_it() {
+    let plan = r#"{"seats": {"admin": 5, "user": 200, "viewer": 5}, "groups": 10}"#;
+    let mut app = TestApp::with(Options {
+        plan,
+        ..Options::default()
+    })
+    .await;
+    let table = faulty(&mut app);
+    // 40 new people in 2 groups: two transactions at least. The second fails.
+    let rows: Vec<Value> = (0..40)
+        .map(|i| row(&format!("p{i:02}@example.com"), "user", &["Eng", "All"]))
+        .collect();
+    table.fail_write_after(1, TableError::Unavailable("throttled".into()));
+    let v = app
+        .as_owner("group/import", json!({ "rows": rows.clone() }))
+        .await
+        .ok();
+    let results = v["results"].as_array().unwrap();
+    let invited: Vec<&Value> = results
+        .iter()
+        .filter(|r| r["status"] == "invited")
+        .collect();
+    let failed: Vec<&Value> = results.iter().filter(|r| r["status"] == "failed").collect();
+    assert!(!invited.is_empty() && !failed.is_empty(), "{v}");
+    assert_eq!(invited.len() + failed.len(), 40);
+    for r in &invited {
+        // Written, so mailed.
+        assert!(r.get("error").is_none(), "{r}");
+        assert_eq!(app.mails_to(r["email"].as_str().unwrap()), 1);
+    }
+    for r in &failed {
+        assert_eq!(r["error"]["code"], "UNAVAILABLE");
+        assert_eq!(app.mails_to(r["email"].as_str().unwrap()), 0);
+    }
+    // Running it again finishes the job.
+    let again = import(&app, rows).await;
+    let invited_now = again.iter().filter(|r| r["status"] == "invited").count();
+    assert_eq!(invited_now, failed.len());
+    let usage = app.as_owner("account/usage", json!({})).await.ok();
+    assert_eq!(usage["seats"]["user"]["used"], 40);
+}
+
+#[tokio::test]
+async fn a_store_down_from_the_start_fails_the_call_whole() {
+    let mut app = TestApp::new().await;
+    let table = faulty(&mut app);
+    table.fail_next_write(TableError::Unavailable("throttled".into()));
+    app.as_owner(
+        "group/import",
+        json!({"rows": [row("ann@example.com", "user", &["Eng"])]}),
+    )
+    .await
+    .err(503, "UNAVAILABLE");
+    app.as_owner("user/get", json!({"email": "ann@example.com"}))
+        .await
+        .err(404, "NOT_FOUND");
+}
+
+#[tokio::test]
+async fn a_member_changing_under_the_import_fails_its_row_alone() {
+    let mut app = TestApp::new().await;
+    let bob = app.member("bob@example.com", "user").await;
+    let table = faulty(&mut app);
+    let aid = account_id(&app).await;
+    let uid = roster_core::domain::UserId::parse(&bob.id).unwrap();
+    let key = keys::user(aid, uid);
+    // Every write of bob meets a newer bob.
+    for _ in 0..2 {
+        table.interleave_before_write_to(
+            key.clone(),
+            vec![Op::update(key.clone()).add("version", 1)],
+        );
+    }
+    let results = import(
+        &app,
+        vec![
+            row("bob@example.com", "user", &["Eng"]),
+            row("ann@example.com", "user", &["Eng"]),
+        ],
+    )
+    .await;
+    assert_eq!(statuses(&results), ["failed", "invited"]);
+    assert_eq!(results[0]["error"]["code"], "CONFLICT");
+    let groups = app.as_owner("group/find", json!({})).await.ok();
+    assert_eq!(groups["data"][0]["members"], 1);
+}
+
+#[tokio::test]
+async fn a_group_renamed_meanwhile_is_not_joined_under_its_old_name() {
+    let mut app = TestApp::new().await;
+    let eng = app
+        .as_owner("group/create", json!({"name": "Eng"}))
+        .await
+        .ok();
+    let table = faulty(&mut app);
+    let aid = account_id(&app).await;
+    let gid = roster_core::domain::GroupId::parse(eng["id"].as_str().unwrap()).unwrap();
+    let ops_name = roster_core::domain::GroupName::parse("name", "Ops").unwrap();
+    let group = keys::group(aid, &gid.to_string());
+    table.interleave_before_write_to(
+        group.clone(),
+        vec![
+            Op::update(group).set("name", "Ops"),
+            roster_core::repo::groups::unclaim_op(aid, "eng", gid),
+            roster_core::repo::groups::claim_op(aid, &ops_name, gid).unwrap(),
+        ],
+    );
+    let results = import(&app, vec![row("ann@example.com", "user", &["Eng"])]).await;
+    assert_eq!(statuses(&results), ["invited"]);
+    let groups = app.as_owner("group/find", json!({})).await.ok()["data"].clone();
+    let by_name = |n: &str| {
+        groups
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|g| g["name"] == n)
+            .cloned()
+            .unwrap()
+    };
+    // Ann is in a new Eng, not in the group renamed Ops.
+    assert_eq!(by_name("Ops")["members"], 0);
+    assert_eq!(by_name("Eng")["members"], 1);
+    assert_ne!(by_name("Eng")["id"], eng["id"]);
+}
+
+#[tokio::test]
+async fn someone_joining_meanwhile_is_not_invited_twice() {
+    let mut app = TestApp::new().await;
+    let table = faulty(&mut app);
+    let aid = account_id(&app).await;
+    // Right before the import writes, x@example.com becomes a member (an
+    // invite signed up meanwhile): its user and its e-mail claim.
+    let email = roster_core::domain::Email::parse("x@example.com").unwrap();
+    let uid = roster_core::domain::UserId::new();
+    let user = roster_core::repo::User::new(
+        uid,
+        aid,
+        email.clone(),
+        roster_core::domain::Role::User,
+        roster_core::domain::UserState::Active,
+        0,
+    );
+    let claim = roster_core::repo::claims::EmailClaim {
+        user_id: uid,
+        account_id: aid,
+    };
+    table.interleave_before_write_to(
+        keys::email_claim(&email),
+        vec![
+            user.insert_op().unwrap(),
+            roster_core::repo::claims::claim_op(&email, &claim).unwrap(),
+        ],
+    );
+    let results = import(&app, vec![row("x@example.com", "user", &["Eng"])]).await;
+    assert_eq!(statuses(&results), ["existing"]);
+    assert_eq!(results[0]["userId"], uid.to_string());
+    let page = app
+        .as_owner("user/find", json!({"email": "x@example.com"}))
+        .await
+        .ok();
+    assert_eq!(page["data"].as_array().unwrap().len(), 1);
+    assert_eq!(app.mails_to("x@example.com"), 0);
 }

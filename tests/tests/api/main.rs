@@ -16,6 +16,7 @@ mod members;
 mod mfa;
 mod mfa_login;
 mod mfa_reset;
+mod operator;
 mod passwords;
 mod plans;
 mod register;

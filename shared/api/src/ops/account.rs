@@ -62,11 +62,11 @@ pub async fn audit_log(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
     let b: AuditBody = call.body()?;
     let filter = AuditFilter {
         action: b.action.as_deref().map(audit::parse_action).transpose()?,
-        actor: b
-            .actor
-            .as_deref()
-            .map(|a| UserId::parse_field("actor", a))
-            .transpose()?,
+        actor: match b.actor.as_deref() {
+            None => None,
+            Some(audit::OPERATOR) => Some(audit::OPERATOR.to_string()),
+            Some(a) => Some(UserId::parse_field("actor", a)?.to_string()),
+        },
         target: match b.target.as_deref().map(str::trim) {
             Some(t) if t.is_empty() || t.len() > 64 => {
                 return Err(roster_core::Error::invalid("target", "target is an id").into())

@@ -130,7 +130,7 @@ impl Roster {
             }
             let mut user_ops: Vec<(OpId, UserId)> = Vec::new();
             for (uid, user) in changed.iter_mut() {
-                user_ops.push((tx.push(user.replace_op(now)?), *uid));
+                user_ops.push((tx.push(user.groups_op(now)), *uid));
             }
             let mut group_ops = Vec::new();
             for (gid, n) in &counts {

@@ -76,6 +76,33 @@ impl Target {
     }
 }
 
+/// Who acted: a user, or an operator of the deployment (a direct invoke of
+/// the write function, authorised by IAM: `id` is `operator`, no e-mail).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Actor {
+    pub id: String,
+    pub email: String,
+}
+
+impl Actor {
+    pub fn user(user: &User) -> Actor {
+        Actor {
+            id: user.id.to_string(),
+            email: user.email.to_string(),
+        }
+    }
+
+    pub fn operator() -> Actor {
+        Actor {
+            id: OPERATOR.into(),
+            email: String::new(),
+        }
+    }
+}
+
+/// The actor id of operator actions.
+pub const OPERATOR: &str = "operator";
+
 /// One entry as stored. `actorId` and `targetId` are top-level so the log
 /// can be filtered on them.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -98,7 +125,7 @@ pub struct Entry {
 impl Entry {
     /// An entry of `actor` doing `action` to `target` now, kept `days`.
     pub fn new(
-        actor: &User,
+        actor: Actor,
         action: &'static str,
         target: Target,
         detail: Value,
@@ -109,8 +136,8 @@ impl Entry {
         Entry {
             id: id.to_string(),
             at,
-            actor_id: actor.id.to_string(),
-            actor_email: actor.email.to_string(),
+            actor_id: actor.id,
+            actor_email: actor.email,
             action: action.into(),
             target_id: target.id.clone(),
             target,

@@ -81,6 +81,16 @@ pub async fn get_invited(
     }
 }
 
+/// Holds while `email` is no member of `aid` (its claim missing, or
+/// another account's): an invite checks it in its own transaction, so a
+/// pending invitee of `aid` signing up meanwhile can't leave two users.
+pub fn not_member_op(aid: AccountId, email: &Email) -> Op {
+    Op::check(
+        keys::email_claim(email),
+        Cond::Ne("accountId".into(), aid.to_string().into()),
+    )
+}
+
 pub fn invite_op(aid: AccountId, email: &Email, uid: UserId) -> Result<Op> {
     Ok(Op::put(to_item(
         &keys::invited(aid, email),

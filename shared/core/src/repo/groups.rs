@@ -76,6 +76,14 @@ pub fn count_op(aid: AccountId, gid: GroupId, n: i64) -> Op {
         .when(Cond::Exists)
 }
 
+/// [`count_op`] on the condition that the group still has the name
+/// `name` (what a caller that found it by name rests on).
+pub fn count_named_op(aid: AccountId, gid: GroupId, n: i64, name: &str) -> Op {
+    Op::update(keys::group(aid, &gid.to_string()))
+        .add("members", n)
+        .when(Cond::Eq("name".into(), name.into()))
+}
+
 /// One user in one group. Listed in `gs1` by the group, in e-mail order,
 /// with lower-cased names for `group/members` `query`.
 #[derive(Debug, Clone, Serialize, Deserialize)]

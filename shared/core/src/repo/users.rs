@@ -116,6 +116,20 @@ impl User {
         Ok(Op::put(self.to_item()?).when(Cond::Eq("version".into(), read_at.into())))
     }
 
+    /// Writes only `groups` (as `self` holds them), over the version it was
+    /// read at, bumping it: what other writers set meanwhile without a new
+    /// version (a login's `activity`) stays.
+    pub fn groups_op(&mut self, now: i64) -> Op {
+        let read_at = self.version;
+        self.version += 1;
+        self.updated = now;
+        Op::update(keys::user(self.account_id, self.id))
+            .set("groups", self.groups.clone())
+            .set("version", self.version)
+            .set("updated", now)
+            .when(Cond::Eq("version".into(), read_at.into()))
+    }
+
     pub fn delete_op(&self) -> Op {
         Op::delete(keys::user(self.account_id, self.id))
             .when(Cond::Eq("version".into(), self.version.into()))

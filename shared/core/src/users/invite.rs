@@ -57,11 +57,17 @@ impl Roster {
         let mut tx = Tx::new();
         tx.push(user.insert_op()?);
         let invited = tx.push(claims::invite_op(aid, &email, uid)?);
+        let joined = tx.push(claims::not_member_op(aid, &email));
         tx.push(token.insert_op()?);
         let detail = json!({"role": role.as_str()});
         tx.push(self.audit(&caller.user, "user/invite", Target::user(&user), detail)?);
         self.write_counted(aid, tx, Counts::seat(role, 1), |failed| {
-            (failed == invited).then(|| Error::conflict("email", "this email is already invited"))
+            if failed == joined {
+                Some(already_member())
+            } else {
+                (failed == invited)
+                    .then(|| Error::conflict("email", "this email is already invited"))
+            }
         })
         .await?;
         let url = self.invite_url(&token.secret);

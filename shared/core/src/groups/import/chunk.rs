@@ -14,7 +14,7 @@ use crate::repo::claims;
 use crate::repo::groups::{self, Group, Membership};
 use crate::repo::tokens::NewToken;
 use crate::repo::{Account, User};
-use crate::roster::Tx;
+use crate::roster::{OpId, Tx};
 use crate::users::Caller;
 use crate::Roster;
 
@@ -24,6 +24,13 @@ use super::{ImportRow, RowOutcome, RowStatus};
 const MAX_OPS: usize = 100;
 /// Actions every chunk has: the account's counters and the audit entry.
 const FIXED_OPS: usize = 2;
+/// Actions of a new user: the user, its invite claim, its token, and the
+/// check that nobody took its e-mail into this account meanwhile.
+const INVITE_OPS: usize = 4;
+
+// The largest row (a new user in the most groups, all new) fits one
+// transaction on its own, so packing never needs to split a row.
+const _: () = assert!(FIXED_OPS + INVITE_OPS + 3 * super::MAX_ROW_GROUPS <= MAX_OPS);
 
 /// What one row writes.
 pub(super) enum Work {
@@ -73,11 +80,10 @@ impl Work {
         }
     }
 
-    /// Actions for the user itself: the user, or the user, its invite
-    /// claim and its token.
+    /// Actions for the user itself.
     fn user_ops(&self) -> usize {
         match self {
-            Work::Invite { .. } => 3,
+            Work::Invite { .. } => INVITE_OPS,
             Work::Join { .. } => 1,
         }
     }
@@ -156,7 +162,8 @@ impl Chunk {
         self.rows.push((i, work));
     }
 
-    /// The chunk's transaction, and what its rows become once it is written.
+    /// The chunk's transaction, what its rows become once it is written,
+    /// and which row each op that only fails for its row belongs to.
     pub(super) fn build(
         self,
         roster: &Roster,
@@ -164,7 +171,7 @@ impl Chunk {
         account: &Account,
         creating: &HashMap<GroupId, GroupName>,
         names: &HashMap<GroupId, String>,
-    ) -> Result<(Tx, Vec<RowDone>)> {
+    ) -> Result<(Tx, Vec<RowDone>, HashMap<OpId, usize>)> {
         let aid = account.id;
         let now = now_ms();
         let mut members: HashMap<GroupId, i64> = HashMap::new();
@@ -191,12 +198,13 @@ impl Chunk {
             tx.push(groups::claim_op(aid, name, *gid)?);
         }
         for gid in &self.counted {
-            tx.push(groups::count_op(
-                aid,
-                *gid,
-                members.get(gid).copied().unwrap_or(0),
-            ));
+            // The group the name led to, still under that name: a rename
+            // meanwhile refuses the chunk, and the rows are planned again.
+            let n = members.get(gid).copied().unwrap_or(0);
+            let name = names.get(gid).map(String::as_str).unwrap_or("");
+            tx.push(groups::count_named_op(aid, *gid, n, name));
         }
+        let mut owners = HashMap::new();
         let mut done = Vec::new();
         let mut logged = Vec::new();
         for (i, work) in self.rows {
@@ -222,6 +230,7 @@ impl Chunk {
                 Work::Invite { user, token, .. } => {
                     tx.push(user.insert_op()?);
                     tx.push(claims::invite_op(aid, &user.email, user.id)?);
+                    tx.push(claims::not_member_op(aid, &user.email));
                     tx.push(token.insert_op()?);
                     counts.add_seat(user.role, 1);
                     let url = roster.invite_url(&token.secret);
@@ -229,7 +238,7 @@ impl Chunk {
                     (user.clone(), outcome, Some((user, url)))
                 }
                 Work::Join { mut user, .. } => {
-                    tx.push(user.replace_op(now)?);
+                    owners.insert(tx.push(user.groups_op(now)), i);
                     let outcome = RowOutcome::done(RowStatus::Existing, user.id);
                     (user, outcome, None)
                 }
@@ -256,6 +265,6 @@ impl Chunk {
         let detail = json!({"rows": logged, "created": created});
         let target = Target::account(aid, &account.name);
         tx.push(roster.audit(&caller.user, "group/import", target, detail)?);
-        Ok((tx, done))
+        Ok((tx, done, owners))
     }
 }
