@@ -180,3 +180,101 @@ fn parallel_invites_fill_exactly_the_free_seats() {
         "{answers:?}"
     );
 }
+
+#[test]
+fn parallel_imports_never_overfill_duplicate_or_miscount() {
+    let _turn = turn();
+    let dir = tempfile::tempdir().unwrap();
+    // 5 user seats, 3 groups; 8 imports of the same 8 people (each in its
+    // own order) into A, B and a group of its own.
+    let plan = r#"{"seats": {"admin": 1, "user": 5, "viewer": 1}, "groups": 3}"#;
+    let flags = [
+        "--owner-email",
+        OWNER,
+        "--owner-password",
+        PW,
+        "--plan",
+        plan,
+    ];
+    let s = Server::start(BIN, dir.path(), &flags);
+    let (_, v) = s.post("user/login", None, &json!({"email": OWNER, "password": PW}));
+    let boss = v["accessToken"].as_str().unwrap().to_string();
+    let answers = burst_as(&s, Some(&boss), 8, "group/import", |i| {
+        let rows: Vec<Value> = (0..8)
+            .map(|k| {
+                let person = (i + k) % 8;
+                json!({"user": {"email": format!("p{person}@example.com"), "role": "user"},
+                       "groups": ["A", "B", format!("own{i}")]})
+            })
+            .collect();
+        json!({ "rows": rows })
+    });
+    for (status, v) in &answers {
+        assert_eq!(*status, 200, "{v}");
+        for r in v["results"].as_array().unwrap() {
+            let ok = ["invited", "existing"].contains(&r["status"].as_str().unwrap());
+            let why = r["error"]["code"].as_str().unwrap_or("");
+            assert!(
+                ok || ["LIMIT_REACHED", "CONFLICT", "UNAVAILABLE"].contains(&why),
+                "{r}"
+            );
+        }
+    }
+    // Each person at most once, and exactly the plan's seats filled.
+    let (_, page) = s.post_query("user/find", "limit=100", &boss, &json!({"details": true}));
+    let users = page["data"].as_array().unwrap();
+    let mut emails: Vec<&str> = users.iter().map(|u| u["email"].as_str().unwrap()).collect();
+    emails.sort();
+    let before = emails.len();
+    emails.dedup();
+    assert_eq!(emails.len(), before, "{emails:?}");
+    assert_eq!(users.len(), 1 + 5, "{emails:?}");
+    let (_, usage) = s.post("account/usage", Some(&boss), &json!({}));
+    assert_eq!(
+        usage["seats"]["user"],
+        json!({"limit": 5, "used": 5, "remaining": 0})
+    );
+    // Groups: within the plan, each counted as many members as it lists,
+    // and each user lists exactly the groups that list it.
+    let (_, groups) = s.post("group/find", Some(&boss), &json!({}));
+    let groups = groups["data"].as_array().unwrap();
+    assert!(groups.len() <= 3);
+    assert_eq!(usage["groups"]["used"], groups.len());
+    let mut memberships = 0;
+    for g in groups {
+        let (_, members) = s.post_query(
+            "group/members",
+            "limit=100",
+            &boss,
+            &json!({"groupId": g["id"]}),
+        );
+        let n = members["data"].as_array().unwrap().len();
+        assert_eq!(g["members"], n, "{g}");
+        memberships += n;
+    }
+    let listed: usize = users
+        .iter()
+        .map(|u| u["groups"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(listed, memberships);
+
+    // The same pairs assigned 8 times at once: each pair once, counts right.
+    let a = groups.iter().find(|g| g["name"] == "A").unwrap()["id"].clone();
+    let owner_id = users.iter().find(|u| u["email"] == OWNER).unwrap()["id"].clone();
+    let answers = burst_as(
+        &s,
+        Some(&boss),
+        8,
+        "group/assign",
+        |_| json!({"assignments": [{"userId": owner_id, "groupId": a}]}),
+    );
+    let assigned: u64 = answers
+        .iter()
+        .filter(|(st, _)| *st == 200)
+        .map(|(_, v)| v["assigned"].as_u64().unwrap())
+        .sum();
+    assert_eq!(assigned, 1, "{answers:?}");
+    let (_, g) = s.post("group/get", Some(&boss), &json!({"id": a}));
+    let (_, members) = s.post_query("group/members", "limit=100", &boss, &json!({"groupId": a}));
+    assert_eq!(g["members"], members["data"].as_array().unwrap().len());
+}

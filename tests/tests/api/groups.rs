@@ -242,3 +242,103 @@ async fn find_pages_by_name_with_a_case_insensitive_prefix() {
         .await
         .err(400, "BAD_REQUEST");
 }
+
+#[tokio::test]
+async fn a_removal_cut_short_is_invisible_and_the_next_removal_finishes_it() {
+    use roster_core::ports::{Index, Query, SortKey, TableError};
+    use roster_tests::faults::FaultyTable;
+    let plan = r#"{"seats": {"admin": 5, "user": 100, "viewer": 5}, "groups": 10}"#;
+    let mut app = TestApp::with(Options {
+        plan,
+        ..Options::default()
+    })
+    .await;
+    // 50 members: two chunks of removal.
+    let rows: Vec<Value> = (0..50)
+        .map(|i| {
+            json!({"user": {"email": format!("p{i:02}@example.com"), "role": "user"},
+                        "groups": ["Big"]})
+        })
+        .collect();
+    app.as_owner("group/import", json!({ "rows": rows }))
+        .await
+        .ok();
+    let big = app.as_owner("group/find", json!({})).await.ok()["data"][0].clone();
+    let other = app
+        .as_owner("group/create", json!({"name": "Other"}))
+        .await
+        .ok();
+    let account = app.as_owner("account/get", json!({})).await.ok();
+    let aid = roster_core::domain::AccountId::parse(account["id"].as_str().unwrap()).unwrap();
+    let table = FaultyTable::new(app.roster.table.clone());
+    let mut roster = app.roster.clone();
+    roster.table = table.clone();
+    app.use_roster(roster);
+    let left = |prefix: String| {
+        let table = app.roster.table.clone();
+        async move {
+            let mut q = Query::new(Index::Primary, format!("ACCT#{aid}"));
+            q.sk = Some(SortKey::BeginsWith(prefix));
+            q.consistent = true;
+            table.query(&q).await.unwrap().items.len()
+        }
+    };
+
+    // The removal commits; its first chunk too; the second fails.
+    table.fail_write_after(2, TableError::Unavailable("throttled".into()));
+    app.as_owner("group/remove", json!({"id": big["id"]}))
+        .await
+        .ok();
+    let gid = big["id"].as_str().unwrap().to_string();
+    assert_eq!(left(format!("MEMBER#{gid}#")).await, 10);
+    assert_eq!(left("PURGE#".into()).await, 1);
+    // Nothing of it shows.
+    app.as_owner("group/get", json!({"id": big["id"]}))
+        .await
+        .err(404, "NOT_FOUND");
+    app.as_owner("group/members", json!({"groupId": big["id"]}))
+        .await
+        .err(404, "NOT_FOUND");
+    let page = app
+        .raw(
+            "user/find",
+            "limit=100",
+            Some(&app.owner.token),
+            serde_json::to_vec(&json!({"details": true})).unwrap(),
+        )
+        .await
+        .ok();
+    assert!(page["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|u| u["groups"].as_array().unwrap().is_empty()));
+    let usage = app.as_owner("account/usage", json!({})).await.ok();
+    assert_eq!(usage["groups"]["used"], 1);
+
+    // The next removal in the account finishes it.
+    app.as_owner("group/remove", json!({"id": other["id"]}))
+        .await
+        .ok();
+    assert_eq!(left(format!("MEMBER#{gid}#")).await, 0);
+    assert_eq!(left("PURGE#".into()).await, 0);
+    for i in [0, 25, 49] {
+        let email = format!("p{i:02}@example.com");
+        let uid = app
+            .as_owner("user/get", json!({ "email": email }))
+            .await
+            .ok()["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let uid = roster_core::domain::UserId::parse(&uid).unwrap();
+        let item = app
+            .roster
+            .table
+            .get(&roster_core::repo::keys::user(aid, uid), true)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(item["groups"], json!([]), "{email}");
+    }
+}

@@ -73,7 +73,7 @@ impl Roster {
                 if let Some(user) = users.get(&m.user_id) {
                     let mut user = user.clone();
                     user.groups.retain(|g| *g != gid.to_string());
-                    tx.push(user.replace_op(now)?);
+                    tx.push(user.groups_op(now));
                 }
             }
             if last {
