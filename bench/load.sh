@@ -29,7 +29,8 @@ BIN=target/release/roster-server
 
 rm -rf "$WORK" && mkdir -p "$WORK"
 SERVER_PID=
-cleanup() { [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null; true; }
+# The server is the poller's child, not this shell's: kill it, no wait.
+cleanup() { if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; fi; }
 trap cleanup EXIT
 
 # Exec → first answer of /health, measured by a poller in one process.
