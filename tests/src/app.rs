@@ -91,7 +91,7 @@ pub struct TestApp {
     /// The sender of this app's mail.
     pub mail_from: String,
     pub roster: Roster,
-    router: Router,
+    pub(crate) router: Router,
     pub data_dir: PathBuf,
     _dir: TempDir,
     pub owner: Member,

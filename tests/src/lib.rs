@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod aws;
+pub mod compat;
 pub mod conformance;
 pub mod faults;
 pub mod hosted;

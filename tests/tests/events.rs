@@ -4,6 +4,7 @@
 
 use axum::body::Body;
 use http_body_util::BodyExt;
+use roster_api::compat::{Auth, Route, ROUTES};
 use roster_api::{router_for, Function, OPERATIONS};
 use roster_tests::app::TestApp;
 use tower::ServiceExt;
@@ -39,9 +40,66 @@ fn every_operation_has_an_event_file() {
         .count();
     assert_eq!(
         files,
-        OPERATIONS.len(),
+        OPERATIONS.len() + ROUTES.len(),
         "events/ holds files for no operation"
     );
+    let missing: Vec<_> = ROUTES
+        .iter()
+        .map(compat_event_file)
+        .filter(|f| !f.exists())
+        .collect();
+    assert!(missing.is_empty(), "no event for: {missing:?}");
+}
+
+/// `GET /api/v1/user/userinfo` → `events/compat-get-api-v1-user-userinfo.json`.
+fn compat_event_file(route: &Route) -> std::path::PathBuf {
+    let parts: Vec<&str> = route
+        .path
+        .split(['/', '_'])
+        .filter(|p| !p.is_empty())
+        .collect();
+    let name = format!(
+        "compat-{}-{}.json",
+        route.method.as_str().to_lowercase(),
+        parts.join("-")
+    );
+    event_file("x").with_file_name(name)
+}
+
+#[tokio::test]
+async fn every_compatibility_event_runs_through_its_functions_router_only() {
+    let app = TestApp::new().await;
+    for route in ROUTES {
+        let text = std::fs::read_to_string(compat_event_file(route)).unwrap();
+        for function in [Function::Public, Function::Read, Function::Write] {
+            let req = lambda_http::request::from_str(&text)
+                .unwrap_or_else(|e| panic!("{}: {e}", route.path));
+            let (mut parts, body) = req.into_parts();
+            if parts.headers.contains_key("authorization") {
+                let bearer = format!("Bearer {}", app.owner.token);
+                parts
+                    .headers
+                    .insert("authorization", bearer.parse().unwrap());
+            }
+            if route.auth == Auth::QueryToken {
+                let uri = format!("{}?token={}", route.path, app.owner.token);
+                parts.uri = uri.parse().unwrap();
+            }
+            let req = axum::http::Request::from_parts(parts, Body::from(body.to_vec()));
+            let router = router_for(function, app.roster.clone());
+            let res = router.oneshot(req).await.unwrap();
+            let status = res.status();
+            let bytes = res.into_body().collect().await.unwrap().to_bytes();
+            let text = String::from_utf8_lossy(&bytes);
+            let unrouted = text.contains("no such operation");
+            if function == route.function {
+                assert!(!unrouted, "{}: {status} {text}", route.path);
+                assert!(status.as_u16() < 500, "{}: {status} {text}", route.path);
+            } else {
+                assert!(unrouted, "{} is served by {:?} too", route.path, function);
+            }
+        }
+    }
 }
 
 #[tokio::test]

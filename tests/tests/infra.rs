@@ -1,5 +1,5 @@
-//! `infra/template.yaml` against the operation table: one route per
-//! operation, on the function the table names, and the read function with no
+//! `infra/template.yaml` against the operation tables: one route per
+//! operation and compatibility route, on the function the table names, and the read function with no
 //! write permission. (`cfn-lint` checks the template itself in the test command.)
 
 use std::collections::BTreeSet;
@@ -7,27 +7,42 @@ use std::collections::BTreeSet;
 use roster_api::OPERATIONS;
 use roster_tests::infra::{resource, resource_name, template};
 
-/// `(resource, path)` of every route in the template.
-fn routes(text: &str) -> BTreeSet<(String, String)> {
+/// `(resource, method, path)` of every route in the template.
+fn routes(text: &str) -> BTreeSet<(String, String, String)> {
     let mut current = String::new();
+    let mut path = String::new();
     let mut out = BTreeSet::new();
     for line in text.lines() {
         if line.starts_with("  ") && !line.starts_with("   ") && line.ends_with(':') {
             current = line.trim().trim_end_matches(':').to_string();
         }
-        if let Some(path) = line.trim().strip_prefix("Path: ") {
-            out.insert((current.clone(), path.to_string()));
+        if let Some(p) = line.trim().strip_prefix("Path: ") {
+            path = p.to_string();
+        }
+        if let Some(method) = line.trim().strip_prefix("Method: ") {
+            out.insert((current.clone(), method.to_string(), path.clone()));
         }
     }
     out
 }
 
 #[test]
-fn every_operation_has_one_route_on_its_function() {
-    let expected: BTreeSet<_> = OPERATIONS
-        .iter()
-        .map(|op| (resource_name(op.function), format!("/{}", op.path)))
-        .collect();
+fn every_operation_and_compatibility_route_has_one_route_on_its_function() {
+    let native = OPERATIONS.iter().map(|op| {
+        (
+            resource_name(op.function),
+            "POST".into(),
+            format!("/{}", op.path),
+        )
+    });
+    let compat = roster_api::compat::ROUTES.iter().map(|r| {
+        (
+            resource_name(r.function),
+            r.method.as_str().to_string(),
+            r.path.to_string(),
+        )
+    });
+    let expected: BTreeSet<_> = native.chain(compat).collect();
     assert_eq!(routes(&template()), expected);
 }
 

@@ -6,6 +6,7 @@
 //! them later.
 
 mod call;
+pub mod compat;
 mod error;
 pub mod operator;
 mod ops;

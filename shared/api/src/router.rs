@@ -7,7 +7,7 @@ use axum::body::Body;
 use axum::extract::{Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, on, post, MethodFilter};
 use axum::{Json, Router};
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 use roster_core::users::Caller;
@@ -15,28 +15,50 @@ use roster_core::{Error, Roster};
 use serde_json::{json, Value};
 use tracing::Instrument;
 
+use crate::compat;
 use crate::ops::{Function, Operation, OPERATIONS};
 use crate::{ApiError, Call};
 
-/// Every operation, for the local server.
+/// Every operation and compatibility route, for the local server.
 pub fn router(roster: Roster) -> Router {
-    build(roster, OPERATIONS.iter())
+    build(roster, OPERATIONS.iter(), compat::ROUTES.iter())
 }
 
-/// The operations one Lambda function serves.
+/// The operations and compatibility routes one Lambda function serves.
 pub fn router_for(function: Function, roster: Roster) -> Router {
     build(
         roster,
         OPERATIONS.iter().filter(move |op| op.function == function),
+        compat::ROUTES
+            .iter()
+            .filter(move |r| r.function == function),
     )
 }
 
-fn build(roster: Roster, ops: impl Iterator<Item = &'static Operation>) -> Router {
+fn build(
+    roster: Roster,
+    ops: impl Iterator<Item = &'static Operation>,
+    routes: impl Iterator<Item = &'static compat::Route>,
+) -> Router {
     let mut router = Router::new();
     for op in ops {
         router = router.route(
             &format!("/{}", op.path),
             post(move |State(roster): State<Roster>, req: Request| dispatch(op, roster, req)),
+        );
+    }
+    for route in routes {
+        let method = match route.method {
+            compat::Method::Get => MethodFilter::GET,
+            compat::Method::Post => MethodFilter::POST,
+            compat::Method::Put => MethodFilter::PUT,
+            compat::Method::Delete => MethodFilter::DELETE,
+        };
+        router = router.route(
+            route.path,
+            on(method, move |State(roster): State<Roster>, req: Request| {
+                compat::dispatch::dispatch(route, roster, req)
+            }),
         );
     }
     router
@@ -95,7 +117,7 @@ async fn dispatch(op: &'static Operation, roster: Roster, req: Request) -> Respo
 
 /// The caller's request id when it is a sane token (API Gateway sends one),
 /// else a new one.
-fn request_id(headers: &HeaderMap) -> String {
+pub(crate) fn request_id(headers: &HeaderMap) -> String {
     headers
         .get("x-request-id")
         .and_then(|v| v.to_str().ok())
@@ -138,7 +160,7 @@ async fn run(
     (op.handler)(roster, call).await
 }
 
-async fn read_body(body: Body, limit: usize) -> Result<axum::body::Bytes, ApiError> {
+pub(crate) async fn read_body(body: Body, limit: usize) -> Result<axum::body::Bytes, ApiError> {
     match Limited::new(body, limit).collect().await {
         Ok(collected) => Ok(collected.to_bytes()),
         Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => Err(ApiError::too_large(limit)),
@@ -146,14 +168,14 @@ async fn read_body(body: Body, limit: usize) -> Result<axum::body::Bytes, ApiErr
     }
 }
 
-async fn authenticate(roster: &Roster, headers: &HeaderMap) -> Result<Caller, ApiError> {
+pub(crate) async fn authenticate(roster: &Roster, headers: &HeaderMap) -> Result<Caller, ApiError> {
     let token = bearer(headers)
         .ok_or_else(|| ApiError::from(Error::Unauthenticated("a bearer token is required")))?;
     Ok(roster.authenticate(token).await?)
 }
 
 /// The token of an `Authorization: Bearer <token>` header.
-fn bearer(headers: &HeaderMap) -> Option<&str> {
+pub(crate) fn bearer(headers: &HeaderMap) -> Option<&str> {
     let value = headers
         .get(axum::http::header::AUTHORIZATION)?
         .to_str()

@@ -5,6 +5,7 @@ mod accounts;
 mod admin;
 mod audit;
 mod auth;
+mod compat_me;
 mod errors;
 mod faults;
 mod find;

@@ -1,0 +1,182 @@
+//! The APIs roster replaces (DESIGN §4b): the hosted REST API under
+//! `/api/v1/user/*` (bearer token) and the desktop agent's local API under
+//! `/user/*` and `/usergroup/*` (the access token in `?token=`, which never
+//! reaches a log line: spans name the route, never the URI).
+//!
+//! A second route table beside [`crate::OPERATIONS`]: each route names its
+//! method, path, auth style, the native operation whose core use case it
+//! calls, and its Lambda function. The routers, the SAM template's routes and
+//! the event fixtures are built or checked from it as for native operations.
+//! Handlers only translate shapes: every rule stays in `core`.
+//!
+//! - `dispatch`: running a route (auth style, body, request id, errors).
+//! - `error`: their error model (499 with an `error-code` header).
+//! - `shapes`: their objects and the mappings (user types, statuses, plans).
+//! - `me`: what a signed-in user does to itself and reads of its account.
+
+pub(crate) mod dispatch;
+mod error;
+mod me;
+mod shapes;
+
+use std::future::Future;
+use std::pin::Pin;
+
+use axum::body::Bytes;
+use roster_core::Roster;
+
+pub use error::CompatError;
+
+use crate::{Call, Function};
+
+/// An HTTP method a route answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Post,
+    Put,
+    Delete,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Delete => "DELETE",
+        }
+    }
+}
+
+/// How a route's caller proves who it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Auth {
+    Public,
+    /// `Authorization: Bearer <access token>` (the hosted API).
+    Bearer,
+    /// `?token=<access token>` (the local API).
+    QueryToken,
+}
+
+/// What a compatibility handler answers.
+pub enum CompatReply {
+    Json(Bytes),
+    /// `text/plain` (the bare MFA secret).
+    Text(String),
+    /// 200 with an empty body.
+    Empty,
+}
+
+impl CompatReply {
+    pub fn json<T: serde::Serialize + ?Sized>(value: &T) -> Result<CompatReply, CompatError> {
+        serde_json::to_vec(value)
+            .map(|v| CompatReply::Json(v.into()))
+            .map_err(|e| roster_core::Error::internal("serialising a reply", e).into())
+    }
+}
+
+pub type CompatFuture = Pin<Box<dyn Future<Output = Result<CompatReply, CompatError>> + Send>>;
+pub type CompatHandler = fn(Roster, Call) -> CompatFuture;
+
+pub struct Route {
+    pub method: Method,
+    /// The full path, e.g. `/api/v1/user/userinfo`.
+    pub path: &'static str,
+    pub auth: Auth,
+    /// The native operation whose core use case the route calls.
+    pub uses: &'static str,
+    pub function: Function,
+    pub handler: CompatHandler,
+}
+
+macro_rules! route {
+    ($method:ident, $path:literal, $auth:ident, $uses:literal, $function:ident, $handler:path) => {
+        Route {
+            method: Method::$method,
+            path: $path,
+            auth: Auth::$auth,
+            uses: $uses,
+            function: Function::$function,
+            handler: |roster, call| Box::pin(async move { $handler(&roster, call).await }),
+        }
+    };
+}
+
+/// Every compatibility route.
+pub static ROUTES: &[Route] = &[
+    // The hosted API.
+    route!(
+        Get,
+        "/api/v1/user/userinfo",
+        Bearer,
+        "user/info",
+        Read,
+        me::userinfo
+    ),
+    route!(
+        Put,
+        "/api/v1/user/update_user",
+        Bearer,
+        "user/update",
+        Write,
+        me::update_user
+    ),
+    route!(
+        Post,
+        "/api/v1/user/reset_password",
+        Bearer,
+        "user/changePassword",
+        Write,
+        me::reset_password
+    ),
+    route!(
+        Post,
+        "/api/v1/user/generate_mfa_token",
+        Bearer,
+        "user/mfaSecret",
+        Write,
+        me::generate_mfa_token
+    ),
+    route!(
+        Post,
+        "/api/v1/user/set_mfa",
+        Bearer,
+        "user/setMfa",
+        Write,
+        me::set_mfa
+    ),
+    route!(
+        Get,
+        "/api/v1/user/package_inquiry",
+        Bearer,
+        "account/usage",
+        Read,
+        me::package_inquiry
+    ),
+    // The local API.
+    route!(
+        Post,
+        "/user/generate_mfa_token",
+        QueryToken,
+        "user/mfaSecret",
+        Write,
+        me::generate_mfa_token
+    ),
+    route!(
+        Post,
+        "/user/set_mfa",
+        QueryToken,
+        "user/setMfa",
+        Write,
+        me::set_mfa
+    ),
+    route!(
+        Get,
+        "/user/package_inquiry",
+        QueryToken,
+        "account/usage",
+        Read,
+        me::package_inquiry
+    ),
+];

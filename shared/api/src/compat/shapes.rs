@@ -1,0 +1,111 @@
+//! The replaced APIs' objects, field for field as their documents spell
+//! them, and the mappings between their numbers and roster's words (the
+//! README's tables say the same).
+
+use roster_core::domain::Role;
+use roster_core::plans::SeatKind;
+use roster_core::repo::{Account, User};
+use serde::Serialize;
+use serde_json::Value;
+
+/// `userType` flags, one per role; the owner is `owner: true` with
+/// [`ADMIN`]. The documents' example `32` is a `user`.
+pub const ADMIN: u32 = 16;
+pub const USER: u32 = 32;
+pub const VIEWER: u32 = 64;
+pub fn user_type(role: Role) -> u32 {
+    match role {
+        Role::Owner | Role::Admin => ADMIN,
+        Role::User => USER,
+        Role::Viewer => VIEWER,
+    }
+}
+
+/// `subscriptionType`: the plan.
+pub fn subscription_type(plan: &str) -> u32 {
+    match plan {
+        "free" => 0,
+        "team" => 1,
+        "business" => 2,
+        _ => 3, // custom
+    }
+}
+
+/// `authProvider`: 0 a password, 1 an identity of the hosted UI.
+pub fn auth_provider(user: &User) -> u32 {
+    u32::from(user.idp.is_some())
+}
+
+/// `userinfo`, and what `update_user` answers.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserInfo<'a> {
+    pub user_id: String,
+    pub username: &'a str,
+    pub firstname: &'a str,
+    pub lastname: &'a str,
+    pub user_type: u32,
+    pub mfa: bool,
+    pub migration: bool,
+    pub owner: bool,
+    pub account_id: String,
+    pub account_name: &'a str,
+    pub subscription_type: u32,
+    pub auth_provider: u32,
+}
+
+pub fn user_info<'a>(user: &'a User, account: &'a Account) -> UserInfo<'a> {
+    UserInfo {
+        user_id: user.id.to_string(),
+        username: user.email.as_str(),
+        firstname: &user.first,
+        lastname: &user.last,
+        user_type: user_type(user.role),
+        mfa: user.mfa,
+        migration: false,
+        owner: user.role == Role::Owner,
+        account_id: account.id.to_string(),
+        account_name: &account.name,
+        subscription_type: subscription_type(&account.plan),
+        auth_provider: auth_provider(user),
+    }
+}
+
+/// `package_inquiry`: what is left of the plan. Seats per kind and groups
+/// from roster's counters (never below 0); the rest from the plan's
+/// `features`, 0 or false when the plan does not name them (`storage` is
+/// the feature `storageGb`).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PackageInquiry {
+    pub admin_users: i64,
+    pub creative_users: i64,
+    pub standard_users: i64,
+    pub storage: i64,
+    pub connections: i64,
+    pub projects: i64,
+    pub teams: i64,
+    pub drives: i64,
+    pub syncs: i64,
+    pub logs: bool,
+    pub sso: bool,
+}
+
+pub fn package_inquiry(account: &Account) -> PackageInquiry {
+    let features = &account.limits.features;
+    let number = |name: &str| features.get(name).and_then(Value::as_i64).unwrap_or(0);
+    let flag = |name: &str| features.get(name).and_then(Value::as_bool).unwrap_or(false);
+    PackageInquiry {
+        admin_users: account.seats(SeatKind::Admin).remaining,
+        creative_users: account.seats(SeatKind::User).remaining,
+        standard_users: account.seats(SeatKind::Viewer).remaining,
+        storage: number("storageGb"),
+        connections: number("connections"),
+        projects: number("projects"),
+        teams: account.groups().remaining,
+        drives: number("drives"),
+        syncs: number("syncs"),
+        logs: flag("logs"),
+        sso: flag("sso"),
+    }
+}

@@ -1,0 +1,99 @@
+//! Calling the compatibility routes (the replaced APIs) as their clients
+//! do: any method, the token in a header or in `?token=`, answers that may
+//! be JSON, plain text or empty.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use serde_json::Value;
+use tower::ServiceExt;
+
+use crate::app::TestApp;
+
+/// An answer of a compatibility route.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub status: StatusCode,
+    /// The `error-code` header.
+    pub error_code: Option<String>,
+    pub content_type: Option<String>,
+    pub text: String,
+}
+
+impl Answer {
+    /// Asserts 200 and returns the JSON body.
+    #[track_caller]
+    pub fn json(&self) -> Value {
+        assert_eq!(self.status, StatusCode::OK, "{}", self.text);
+        serde_json::from_str(&self.text).unwrap_or_else(|_| panic!("not JSON: {}", self.text))
+    }
+
+    /// Asserts 200 with an empty body.
+    #[track_caller]
+    pub fn empty(&self) {
+        assert_eq!(
+            (self.status, self.text.as_str()),
+            (StatusCode::OK, ""),
+            "{}",
+            self.text
+        );
+    }
+
+    /// Asserts a refused rule: 499, `code` in the header and in the body.
+    #[track_caller]
+    pub fn refused(&self, code: &str) -> Value {
+        assert_eq!(self.status.as_u16(), 499, "{}", self.text);
+        assert_eq!(self.error_code.as_deref(), Some(code), "{}", self.text);
+        let body: Value = serde_json::from_str(&self.text).unwrap();
+        assert_eq!(body["errorCode"], code, "{body}");
+        assert!(body["message"].is_string(), "{body}");
+        body
+    }
+}
+
+impl TestApp {
+    /// `method uri` (with its query), a bearer token if given, a JSON body if given.
+    pub async fn send(
+        &self,
+        method: &str,
+        uri: &str,
+        bearer: Option<&str>,
+        body: Option<Value>,
+    ) -> Answer {
+        let mut req = Request::builder().method(method).uri(uri);
+        if let Some(t) = bearer {
+            req = req.header("authorization", format!("Bearer {t}"));
+        }
+        let body = match body {
+            Some(v) => {
+                req = req.header("content-type", "application/json");
+                Body::from(v.to_string())
+            }
+            None => Body::empty(),
+        };
+        self.send_request(req.body(body).unwrap()).await
+    }
+
+    pub async fn send_request(&self, req: Request<Body>) -> Answer {
+        let response = self.router.clone().oneshot(req).await.unwrap();
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        let (status, error_code, content_type) = (
+            response.status(),
+            header("error-code"),
+            header("content-type"),
+        );
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        Answer {
+            status,
+            error_code,
+            content_type,
+            text: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+}
