@@ -13,11 +13,15 @@
 //! - `error`: their error model (499 with an `error-code` header).
 //! - `shapes`: their objects and the mappings (user types, statuses, plans).
 //! - `me`: what a signed-in user does to itself and reads of its account.
+//! - `signup`: following an invite.
+//! - `users`: an admin inviting and editing the account's users.
 
 pub(crate) mod dispatch;
 mod error;
 mod me;
 mod shapes;
+mod signup;
+mod users;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -108,6 +112,22 @@ pub static ROUTES: &[Route] = &[
     // The hosted API.
     route!(
         Get,
+        "/api/v1/user/signupinfo",
+        Public,
+        "user/signupInfo",
+        Public,
+        signup::signup_info
+    ),
+    route!(
+        Post,
+        "/api/v1/user/signup",
+        Public,
+        "user/signup",
+        Public,
+        signup::signup
+    ),
+    route!(
+        Get,
         "/api/v1/user/userinfo",
         Bearer,
         "user/info",
@@ -154,7 +174,39 @@ pub static ROUTES: &[Route] = &[
         Read,
         me::package_inquiry
     ),
+    route!(
+        Post,
+        "/api/v1/user/insert_user",
+        Bearer,
+        "user/invite",
+        Write,
+        users::insert_hosted
+    ),
+    route!(
+        Put,
+        "/api/v1/user/edit_user",
+        Bearer,
+        "user/updateRole",
+        Write,
+        users::edit_hosted
+    ),
     // The local API.
+    route!(
+        Post,
+        "/user/insert_user",
+        QueryToken,
+        "user/invite",
+        Write,
+        users::insert_local
+    ),
+    route!(
+        Put,
+        "/user/edit_user",
+        QueryToken,
+        "user/update",
+        Write,
+        users::edit_local
+    ),
     route!(
         Post,
         "/user/generate_mfa_token",

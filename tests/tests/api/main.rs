@@ -6,6 +6,7 @@ mod admin;
 mod audit;
 mod auth;
 mod compat_me;
+mod compat_users;
 mod errors;
 mod faults;
 mod find;

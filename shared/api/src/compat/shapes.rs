@@ -2,9 +2,12 @@
 //! them, and the mappings between their numbers and roster's words (the
 //! README's tables say the same).
 
-use roster_core::domain::Role;
+use roster_core::clock::rfc3339;
+use roster_core::domain::{Role, UserState};
 use roster_core::plans::SeatKind;
 use roster_core::repo::{Account, User};
+use roster_core::users::SignupInfo;
+use roster_core::Error;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -107,5 +110,94 @@ pub fn package_inquiry(account: &Account) -> PackageInquiry {
         syncs: number("syncs"),
         logs: flag("logs"),
         sso: flag("sso"),
+    }
+}
+
+/// `status` flags.
+pub const ACTIVE: u32 = 1;
+pub const INACTIVE: u32 = 2;
+pub const PENDING: u32 = 4;
+
+pub fn status(state: UserState) -> u32 {
+    match state {
+        UserState::Active => ACTIVE,
+        UserState::Disabled => INACTIVE,
+        UserState::Pending => PENDING,
+    }
+}
+
+/// The state a single `status` flag names.
+pub fn state_of(status: i64) -> Result<UserState, Error> {
+    match u32::try_from(status) {
+        Ok(ACTIVE) => Ok(UserState::Active),
+        Ok(INACTIVE) => Ok(UserState::Disabled),
+        Ok(PENDING) => Ok(UserState::Pending),
+        _ => Err(Error::invalid(
+            "status",
+            format!(
+                "status is one of {ACTIVE} (active), {INACTIVE} (inactive), {PENDING} (pending)"
+            ),
+        )),
+    }
+}
+
+/// The role a `userType` names: exactly one of its flags (the owner's role
+/// is never granted).
+pub fn role_of(user_type: i64) -> Result<Role, Error> {
+    match u32::try_from(user_type) {
+        Ok(ADMIN) => Ok(Role::Admin),
+        Ok(USER) => Ok(Role::User),
+        Ok(VIEWER) => Ok(Role::Viewer),
+        _ => Err(Error::invalid(
+            "userType",
+            format!("userType is one of {ADMIN} (admin), {USER} (user), {VIEWER} (viewer)"),
+        )),
+    }
+}
+
+/// The User object of both APIs.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserObject<'a> {
+    pub id: String,
+    pub firstname: &'a str,
+    pub lastname: &'a str,
+    pub username: &'a str,
+    pub email: &'a str,
+    pub user_type: u32,
+    pub status: u32,
+    pub owner: bool,
+    pub mfa: bool,
+    pub create_date: String,
+}
+
+pub fn user_object(user: &User) -> UserObject<'_> {
+    UserObject {
+        id: user.id.to_string(),
+        firstname: &user.first,
+        lastname: &user.last,
+        username: user.email.as_str(),
+        email: user.email.as_str(),
+        user_type: user_type(user.role),
+        status: status(user.state),
+        owner: user.role == Role::Owner,
+        mfa: user.mfa,
+        create_date: rfc3339(user.created),
+    }
+}
+
+/// A pending user as a signup link shows it.
+pub fn pending_object(info: &SignupInfo) -> UserObject<'_> {
+    UserObject {
+        id: info.user_id.to_string(),
+        firstname: &info.first,
+        lastname: &info.last,
+        username: info.email.as_str(),
+        email: info.email.as_str(),
+        user_type: user_type(info.role),
+        status: PENDING,
+        owner: info.role == Role::Owner,
+        mfa: false,
+        create_date: rfc3339(info.created),
     }
 }

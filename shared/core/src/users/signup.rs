@@ -17,6 +17,10 @@ use super::register::NewLogin;
 
 /// What someone who follows a link sees before signing up.
 pub struct SignupInfo {
+    /// The pending user's id (a registration's: the id its owner will get).
+    pub user_id: crate::domain::UserId,
+    /// When the pending user was made (a registration's: its link issued).
+    pub created: i64,
     pub email: Email,
     pub first: String,
     pub last: String,
@@ -50,6 +54,8 @@ impl Roster {
         if found.record.kind == Kind::Register {
             let (email, name) = registration(&found)?;
             return Ok(SignupInfo {
+                user_id: found.record.user_id,
+                created: found.record.issued,
                 email,
                 first: String::new(),
                 last: String::new(),
@@ -60,6 +66,8 @@ impl Roster {
         }
         let pending = self.pending_from(found).await?;
         Ok(SignupInfo {
+            user_id: pending.user.id,
+            created: pending.user.created,
             email: pending.user.email,
             first: pending.user.first,
             last: pending.user.last,

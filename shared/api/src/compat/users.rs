@@ -1,0 +1,152 @@
+//! An admin managing the account's users: `insert_user` (an invite: status
+//! Pending, mail sent, seat held) and `edit_user` — on the hosted API its
+//! `userType` only, on the local API a whole User whose omitted fields keep
+//! their values. The local API's documented 50-character limits on
+//! `firstname`, `lastname`, `username` and `email` hold there only.
+
+use roster_core::domain::{Email, Name, Role, UserId, UserState};
+use roster_core::users::UpdateUser;
+use roster_core::{Error, Roster};
+use serde::Deserialize;
+
+use super::shapes;
+use super::{CompatError, CompatReply};
+use crate::Call;
+
+/// The local API's longest names and addresses.
+const LOCAL_MAX: usize = 50;
+
+fn at_most_50(field: &'static str, value: Option<&str>) -> Result<(), Error> {
+    match value {
+        Some(v) if v.trim().chars().count() > LOCAL_MAX => Err(Error::invalid(
+            field,
+            format!("{field} is longer than {LOCAL_MAX} characters"),
+        )),
+        _ => Ok(()),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct InsertBody {
+    username: Option<String>,
+    email: Option<String>,
+    firstname: Option<String>,
+    lastname: Option<String>,
+    user_type: i64,
+}
+
+/// The e-mail of an insert: `username` and `email` name the same address
+/// (either may be left out); two that disagree are `INVALID`.
+fn insert_email(b: &InsertBody) -> Result<Email, Error> {
+    let username = b.username.as_deref().map(Email::parse).transpose();
+    let username =
+        username.map_err(|_| Error::invalid("username", "username is an e-mail address"))?;
+    let email = b.email.as_deref().map(Email::parse).transpose()?;
+    match (username, email) {
+        (Some(u), Some(e)) if u != e => Err(Error::invalid(
+            "email",
+            "username and email name different addresses",
+        )),
+        (Some(u), _) => Ok(u),
+        (None, Some(e)) => Ok(e),
+        (None, None) => Err(Error::invalid("username", "username is required")),
+    }
+}
+
+async fn insert(roster: &Roster, call: Call, local: bool) -> Result<CompatReply, CompatError> {
+    let b: InsertBody = call.body()?;
+    if local {
+        at_most_50("firstname", b.firstname.as_deref())?;
+        at_most_50("lastname", b.lastname.as_deref())?;
+        at_most_50("username", b.username.as_deref())?;
+        at_most_50("email", b.email.as_deref())?;
+    }
+    let email = insert_email(&b)?;
+    let first = Name::parse("firstname", b.firstname.as_deref().unwrap_or(""))?;
+    let last = Name::parse("lastname", b.lastname.as_deref().unwrap_or(""))?;
+    let role = shapes::role_of(b.user_type)?;
+    let (user, _) = roster
+        .invite(call.caller()?, email, first, last, role)
+        .await?;
+    CompatReply::json(&shapes::user_object(&user))
+}
+
+pub async fn insert_hosted(roster: &Roster, call: Call) -> Result<CompatReply, CompatError> {
+    insert(roster, call, false).await
+}
+
+pub async fn insert_local(roster: &Roster, call: Call) -> Result<CompatReply, CompatError> {
+    insert(roster, call, true).await
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct EditTypeBody {
+    id: String,
+    user_type: i64,
+}
+
+/// The hosted `edit_user`: the user's type only (the owner's is refused).
+pub async fn edit_hosted(roster: &Roster, call: Call) -> Result<CompatReply, CompatError> {
+    let b: EditTypeBody = call.body()?;
+    let id = UserId::parse_field("id", &b.id)?;
+    let role = shapes::role_of(b.user_type)?;
+    let (user, _) = roster.update_role(call.caller()?, id, role, false).await?;
+    CompatReply::json(&shapes::user_object(&user))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct EditUserBody {
+    id: String,
+    firstname: Option<String>,
+    lastname: Option<String>,
+    user_type: Option<i64>,
+    status: Option<i64>,
+}
+
+/// The local `edit_user`: a whole User; what it leaves out keeps its value.
+/// Every value is checked before anything is written; the type changes
+/// first, then names and status (Active ↔ enabled, Inactive ↔ disabled).
+pub async fn edit_local(roster: &Roster, call: Call) -> Result<CompatReply, CompatError> {
+    let b: EditUserBody = call.body()?;
+    at_most_50("firstname", b.firstname.as_deref())?;
+    at_most_50("lastname", b.lastname.as_deref())?;
+    let id = UserId::parse_field("id", &b.id)?;
+    let role: Option<Role> = b.user_type.map(shapes::role_of).transpose()?;
+    let state: Option<UserState> = b.status.map(shapes::state_of).transpose()?;
+    let first = b
+        .firstname
+        .as_deref()
+        .map(|n| Name::parse("firstname", n))
+        .transpose()?;
+    let last = b
+        .lastname
+        .as_deref()
+        .map(|n| Name::parse("lastname", n))
+        .transpose()?;
+    let caller = call.caller()?;
+    let current = roster
+        .get_user(caller, roster_core::users::UserRef::Id(id))
+        .await?;
+    if let Some(role) =
+        role.filter(|r| *r != current.role && !(current.role == Role::Owner && *r == Role::Admin))
+    {
+        roster.update_role(caller, id, role, false).await?;
+    }
+    let user = roster
+        .update_user(
+            caller,
+            UpdateUser {
+                id: Some(id),
+                first,
+                last,
+                preferences: None,
+                email: None,
+                state,
+            },
+        )
+        .await?;
+    CompatReply::json(&shapes::user_object(&user))
+}
