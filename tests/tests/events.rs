@@ -66,31 +66,42 @@ fn compat_event_file(route: &Route) -> std::path::PathBuf {
     event_file("x").with_file_name(name)
 }
 
+/// Runs an event file's request through `function`'s router as the owner
+/// (its bearer header, or its `?token=` when `query_token`): status and body.
+async fn run_event(
+    app: &TestApp,
+    text: &str,
+    function: Function,
+    query_token: Option<&str>,
+) -> (axum::http::StatusCode, String) {
+    let req = lambda_http::request::from_str(text).unwrap_or_else(|e| panic!("{text}: {e}"));
+    let (mut parts, body) = req.into_parts();
+    if parts.headers.contains_key("authorization") {
+        let bearer = format!("Bearer {}", app.owner.token);
+        parts
+            .headers
+            .insert("authorization", bearer.parse().unwrap());
+    }
+    if let Some(path) = query_token {
+        let uri = format!("{path}?token={}", app.owner.token);
+        parts.uri = uri.parse().unwrap();
+    }
+    let req = axum::http::Request::from_parts(parts, Body::from(body.to_vec()));
+    let router = router_for(function, app.roster.clone());
+    let res = router.oneshot(req).await.unwrap();
+    let status = res.status();
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    (status, String::from_utf8_lossy(&bytes).into_owned())
+}
+
 #[tokio::test]
 async fn every_compatibility_event_runs_through_its_functions_router_only() {
     let app = TestApp::new().await;
     for route in ROUTES {
         let text = std::fs::read_to_string(compat_event_file(route)).unwrap();
+        let query_token = (route.auth == Auth::QueryToken).then_some(route.path);
         for function in [Function::Public, Function::Read, Function::Write] {
-            let req = lambda_http::request::from_str(&text)
-                .unwrap_or_else(|e| panic!("{}: {e}", route.path));
-            let (mut parts, body) = req.into_parts();
-            if parts.headers.contains_key("authorization") {
-                let bearer = format!("Bearer {}", app.owner.token);
-                parts
-                    .headers
-                    .insert("authorization", bearer.parse().unwrap());
-            }
-            if route.auth == Auth::QueryToken {
-                let uri = format!("{}?token={}", route.path, app.owner.token);
-                parts.uri = uri.parse().unwrap();
-            }
-            let req = axum::http::Request::from_parts(parts, Body::from(body.to_vec()));
-            let router = router_for(function, app.roster.clone());
-            let res = router.oneshot(req).await.unwrap();
-            let status = res.status();
-            let bytes = res.into_body().collect().await.unwrap().to_bytes();
-            let text = String::from_utf8_lossy(&bytes);
+            let (status, text) = run_event(&app, &text, function, query_token).await;
             let unrouted = text.contains("no such operation");
             if function == route.function {
                 assert!(!unrouted, "{}: {status} {text}", route.path);
@@ -108,21 +119,8 @@ async fn every_event_runs_through_its_functions_router_only() {
     for op in OPERATIONS {
         let text = std::fs::read_to_string(event_file(op.path)).unwrap();
         for function in [Function::Public, Function::Read, Function::Write] {
-            let req = lambda_http::request::from_str(&text)
-                .unwrap_or_else(|e| panic!("{}: {e}", op.path));
-            let (mut parts, body) = req.into_parts();
-            if parts.headers.contains_key("authorization") {
-                let bearer = format!("Bearer {}", app.owner.token);
-                parts
-                    .headers
-                    .insert("authorization", bearer.parse().unwrap());
-            }
-            let req = axum::http::Request::from_parts(parts, Body::from(body.to_vec()));
-            let router = router_for(function, app.roster.clone());
-            let res = router.oneshot(req).await.unwrap();
-            let status = res.status();
-            let bytes = res.into_body().collect().await.unwrap().to_bytes();
-            let v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+            let (status, text) = run_event(&app, &text, function, None).await;
+            let v: serde_json::Value = serde_json::from_str(&text).unwrap();
             let unrouted = v["error"]["message"] == "no such operation";
             if function == op.function {
                 assert!(!unrouted, "{}: {status} {v}", op.path);

@@ -26,6 +26,22 @@ fn start(dir: &Path) -> Server {
     Server::start(BIN, dir, &flags)
 }
 
+/// A server whose first account has `plan`, and its owner's access token.
+fn start_with_plan(dir: &Path, plan: &str) -> (Server, String) {
+    let flags = [
+        "--owner-email",
+        OWNER,
+        "--owner-password",
+        PW,
+        "--plan",
+        plan,
+    ];
+    let s = Server::start(BIN, dir, &flags);
+    let (_, v) = s.post("user/login", None, &json!({"email": OWNER, "password": PW}));
+    let boss = v["accessToken"].as_str().unwrap().to_string();
+    (s, boss)
+}
+
 /// Sends `n` copies of one request at once; the answers' statuses and bodies.
 fn burst(
     s: &Server,
@@ -134,17 +150,7 @@ fn parallel_invites_fill_exactly_the_free_seats() {
     let dir = tempfile::tempdir().unwrap();
     // 3 user seats, 2 groups.
     let plan = r#"{"seats": {"admin": 1, "user": 3, "viewer": 1}, "groups": 2}"#;
-    let flags = [
-        "--owner-email",
-        OWNER,
-        "--owner-password",
-        PW,
-        "--plan",
-        plan,
-    ];
-    let s = Server::start(BIN, dir.path(), &flags);
-    let (_, v) = s.post("user/login", None, &json!({"email": OWNER, "password": PW}));
-    let boss = v["accessToken"].as_str().unwrap().to_string();
+    let (s, boss) = start_with_plan(dir.path(), plan);
     let answers = burst_as(
         &s,
         Some(&boss),
@@ -188,17 +194,7 @@ fn parallel_imports_never_overfill_duplicate_or_miscount() {
     // 5 user seats, 3 groups; 8 imports of the same 8 people (each in its
     // own order) into A, B and a group of its own.
     let plan = r#"{"seats": {"admin": 1, "user": 5, "viewer": 1}, "groups": 3}"#;
-    let flags = [
-        "--owner-email",
-        OWNER,
-        "--owner-password",
-        PW,
-        "--plan",
-        plan,
-    ];
-    let s = Server::start(BIN, dir.path(), &flags);
-    let (_, v) = s.post("user/login", None, &json!({"email": OWNER, "password": PW}));
-    let boss = v["accessToken"].as_str().unwrap().to_string();
+    let (s, boss) = start_with_plan(dir.path(), plan);
     let answers = burst_as(&s, Some(&boss), 8, "group/import", |i| {
         let rows: Vec<Value> = (0..8)
             .map(|k| {

@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use axum::body::Body;
 use axum::extract::{Query, Request, State};
-use axum::http::{HeaderMap, HeaderValue};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, on, post, MethodFilter};
 use axum::{Json, Router};
@@ -89,15 +89,7 @@ async fn dispatch(op: &'static Operation, roster: Roster, req: Request) -> Respo
             )
                 .into_response(),
             Err(e) => {
-                if e.status.is_server_error() {
-                    tracing::error!(
-                        code = e.code,
-                        detail = e.detail.as_deref().unwrap_or(""),
-                        "request failed"
-                    );
-                } else {
-                    tracing::debug!(code = e.code, message = %e.message, "request refused");
-                }
+                log_error(e.status, e.code, e.detail.as_deref(), &e.message);
                 e.into_response()
             }
         };
@@ -106,13 +98,38 @@ async fn dispatch(op: &'static Operation, roster: Roster, req: Request) -> Respo
             micros = started.elapsed().as_micros() as u64,
             "done"
         );
-        if let Ok(v) = HeaderValue::from_str(&request_id) {
-            response.headers_mut().insert("x-request-id", v);
-        }
+        with_request_id(&mut response, &request_id);
         response
     }
     .instrument(span)
     .await
+}
+
+/// Logs an error answer: a server fault with its (never shown) detail, a
+/// refusal at debug level.
+pub(crate) fn log_error(status: StatusCode, code: &str, detail: Option<&str>, message: &str) {
+    if status.is_server_error() {
+        tracing::error!(code, detail = detail.unwrap_or(""), "request failed");
+    } else {
+        tracing::debug!(code, message, "request refused");
+    }
+}
+
+/// Sends the request id back in `x-request-id`.
+pub(crate) fn with_request_id(response: &mut Response, request_id: &str) {
+    if let Ok(v) = HeaderValue::from_str(request_id) {
+        response.headers_mut().insert("x-request-id", v);
+    }
+}
+
+/// The query string's pairs, in order.
+pub(crate) fn query_of(uri: &axum::http::Uri) -> Result<Vec<(String, String)>, ApiError> {
+    match uri.query() {
+        None => Ok(Vec::new()),
+        Some(_) => Query::<Vec<(String, String)>>::try_from_uri(uri)
+            .map(|q| q.0)
+            .map_err(|_| ApiError::bad_request("the query string is malformed")),
+    }
 }
 
 /// The caller's request id when it is a sane token (API Gateway sends one),
@@ -142,14 +159,7 @@ async fn run(
     } else {
         (Some(authenticate(&roster, &parts.headers).await?), None)
     };
-    let query = match parts.uri.query() {
-        None => Vec::new(),
-        Some(_) => {
-            Query::<Vec<(String, String)>>::try_from_uri(&parts.uri)
-                .map_err(|_| ApiError::bad_request("the query string is malformed"))?
-                .0
-        }
-    };
+    let query = query_of(&parts.uri)?;
     let body = read_body(body, op.body_limit).await?;
     let call = Call {
         caller,

@@ -3,7 +3,7 @@
 //! The span names the route, never the URI: the local API's `?token=` never
 //! reaches a log line.
 
-use axum::extract::{Query, Request};
+use axum::extract::Request;
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use roster_core::Roster;
@@ -11,7 +11,9 @@ use tracing::Instrument;
 
 use super::{Auth, CompatError, CompatReply, Route};
 use crate::ops::BODY_LIMIT;
-use crate::router::{authenticate, bearer, read_body, request_id};
+use crate::router::{
+    authenticate, bearer, log_error, query_of, read_body, request_id, with_request_id,
+};
 use crate::Call;
 
 pub async fn dispatch(route: &'static Route, roster: Roster, req: Request) -> Response {
@@ -42,21 +44,11 @@ pub async fn dispatch(route: &'static Route, roster: Roster, req: Request) -> Re
                 .into_response(),
             Ok(CompatReply::Empty) => ().into_response(),
             Err(e) => {
-                if e.status.is_server_error() {
-                    tracing::error!(
-                        code = e.code,
-                        detail = e.detail.as_deref().unwrap_or(""),
-                        "request failed"
-                    );
-                } else {
-                    tracing::debug!(code = e.code, message = %e.message, "request refused");
-                }
+                log_error(e.status, e.code, e.detail.as_deref(), &e.message);
                 e.into_response()
             }
         };
-        if let Ok(v) = HeaderValue::from_str(&request_id) {
-            response.headers_mut().insert("x-request-id", v);
-        }
+        with_request_id(&mut response, &request_id);
         response
     }
     .instrument(span)
@@ -69,14 +61,7 @@ async fn run(
     req: Request,
 ) -> Result<CompatReply, CompatError> {
     let (parts, body) = req.into_parts();
-    let mut query = match parts.uri.query() {
-        None => Vec::new(),
-        Some(_) => {
-            Query::<Vec<(String, String)>>::try_from_uri(&parts.uri)
-                .map_err(|_| CompatError::bad_request("the query string is malformed"))?
-                .0
-        }
-    };
+    let mut query = query_of(&parts.uri)?;
     let caller = match route.auth {
         Auth::Public => None,
         Auth::Bearer => Some(authenticate(&roster, &parts.headers).await?),

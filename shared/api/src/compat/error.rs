@@ -62,10 +62,6 @@ impl From<roster_core::Error> for CompatError {
 }
 
 impl CompatError {
-    pub fn bad_request(message: impl Into<String>) -> Self {
-        ApiError::bad_request(message).into()
-    }
-
     /// `{errorCode, message, errors?}`.
     pub fn body(&self) -> Value {
         let mut body = json!({"errorCode": self.code, "message": self.message});
