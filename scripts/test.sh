@@ -4,7 +4,8 @@
 #   2. installs the AWS emulator (moto[server], and cfn-lint) in a virtualenv
 #      under target/, starts it on a free loopback port;
 #   3. cfn-lint on the SAM template, then the whole suite (Table conformance on redb and on DynamoDB, the API
-#      rules and the real server on the embedded backend);
+#      rules and the real server on the embedded backend), then the API
+#      documents' sample clients (tests/clients/run.sh; needs node);
 #   4. the same API suite and server tests again on the AWS backend;
 #   5. stops the emulator, also on failure.
 # With ROSTER_REQUIRE_AWS=1 (set here, and by CI) a missing emulator fails the
@@ -56,6 +57,12 @@ cfn-lint infra/template.yaml
 
 echo "== cargo test (embedded backend; DynamoDB conformance on the emulator)"
 cargo test "${CARGO_SET[@]}"
+
+# The Python and JavaScript samples of the API documents, unchanged but for
+# base URL and tokens, against the binary cargo test just built for the
+# server tests (target/debug/roster-server, same features). Needs node.
+echo "== sample clients of the API documents (tests/clients)"
+ROSTER_SERVER=target/debug/roster-server PYTHON="$VENV/bin/python" tests/clients/run.sh
 
 # Not `races`: moto undoes a failed TransactWriteItems by putting back a copy of
 # the whole table taken before the call, which also undoes every transaction

@@ -96,6 +96,7 @@ fn operations(c: &mut Criterion) {
     group.finish();
     mfa(c, &rt);
     teams(c, &rt);
+    compat(c, &rt);
 
     // The use case alone, without HTTP and JSON: table reads and decoding.
     let caller = rt.block_on(app.roster.authenticate(&token)).unwrap();
@@ -271,6 +272,68 @@ fn teams(c: &mut Criterion, rt: &Runtime) {
             assert!(r.status().is_success());
         })
     });
+    group.finish();
+}
+
+/// The replaced APIs' offset paging, which reads the whole list, sorts and
+/// cuts it in memory: a page of 50 of 1,000 users, then of 5,000 (the most
+/// one call serves), plain and with details (each row's groups).
+fn compat(c: &mut Criterion, rt: &Runtime) {
+    let app = rt.block_on(TestApp::with(roster_tests::app::Options {
+        plan: r#"{"seats": {"admin": 5, "user": 100000, "viewer": 5}, "groups": 1000}"#,
+        ..Default::default()
+    }));
+    let router = roster_api::router(app.roster.clone());
+    let token = app.owner.token.clone();
+    let seed = |from: usize, to: usize| {
+        let router = router.clone();
+        let token = token.clone();
+        async move {
+            for start in (from..to).step_by(200) {
+                let rows: Vec<_> = (start..(start + 200).min(to))
+                    .map(|i| {
+                        json!({"user": {"email": format!("p{i:05}@example.com"), "role": "user",
+                                        "first": "Person", "last": format!("{i:05}")},
+                               "groups": [format!("G{}", i % 10), format!("G{}", (i + 1) % 10)]})
+                    })
+                    .collect();
+                let body = json!({ "rows": rows }).to_string();
+                let r = router
+                    .clone()
+                    .oneshot(post("/group/import", Some(&token), &body))
+                    .await
+                    .unwrap();
+                assert!(r.status().is_success());
+            }
+        }
+    };
+    let get = |uri: String| {
+        let router = router.clone();
+        let token = token.clone();
+        async move {
+            let req = Request::get(uri)
+                .header("authorization", format!("Bearer {token}"))
+                .body(Body::empty())
+                .unwrap();
+            let r = router.oneshot(req).await.unwrap();
+            assert!(r.status().is_success());
+            r.into_body().collect().await.unwrap();
+        }
+    };
+    let mut group = c.benchmark_group("compat");
+    group.sample_size(20);
+    for (from, to) in [(0, 1_000), (1_000, 5_000)] {
+        rt.block_on(seed(from, to));
+        let users = to + 1;
+        group.bench_function(format!("get_all_users (50 of {users})"), |b| {
+            b.to_async(rt)
+                .iter(|| get("/api/v1/user/get_all_users?pagesize=50&sortfield=Username".into()))
+        });
+        group.bench_function(format!("get_all_users_with_details (50 of {users})"), |b| {
+            b.to_async(rt)
+                .iter(|| get("/api/v1/user/get_all_users_with_details?pagesize=50".into()))
+        });
+    }
     group.finish();
 }
 

@@ -97,3 +97,10 @@ impl TestApp {
         }
     }
 }
+
+/// A roster id (ULID text) as the replaced APIs write it: a UUID.
+pub fn uuid(id: &str) -> String {
+    roster_core::domain::UserId::parse(id)
+        .unwrap_or_else(|_| panic!("not an id: {id}"))
+        .uuid()
+}

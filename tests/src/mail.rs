@@ -68,11 +68,15 @@ pub fn latest_link(data_dir: &std::path::Path, email: &str) -> Option<String> {
 
 /// The link holding `page` in the newest outbox message to `email` that has one.
 pub fn latest_link_to(data_dir: &std::path::Path, email: &str, page: &str) -> Option<String> {
+    links_to(data_dir, email, page).pop()
+}
+
+/// The links holding `page` in the outbox messages to `email`, oldest first.
+pub fn links_to(data_dir: &std::path::Path, email: &str, page: &str) -> Vec<String> {
     read_outbox(data_dir)
         .into_iter()
-        .rev()
         .filter(|m| m.lines().any(|l| l.starts_with("To:") && l.contains(email)))
-        .find_map(|m| {
+        .filter_map(|m| {
             let unfolded = m
                 .replace("=\r\n", "")
                 .replace("=\n", "")
@@ -82,4 +86,5 @@ pub fn latest_link_to(data_dir: &std::path::Path, email: &str, page: &str) -> Op
                 .find(|w| w.starts_with("http") && w.contains(page))
                 .map(|w| w.trim_end_matches(['"', '>', '<']).to_string())
         })
+        .collect()
 }

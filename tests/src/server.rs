@@ -160,6 +160,30 @@ impl Server {
         }
     }
 
+    /// `method /<path>` with an optional bearer token and JSON body, as the
+    /// replaced APIs' clients call: status and the body as text.
+    pub fn send(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) -> (u16, String) {
+        let mut req = self.agent.request(method, &format!("{}/{path}", self.base));
+        if let Some(t) = token {
+            req = req.set("Authorization", &format!("Bearer {t}"));
+        }
+        let answer = match body {
+            Some(b) => req.send_json(b.clone()),
+            None => req.call(),
+        };
+        match answer {
+            Ok(r) => (r.status(), r.into_string().unwrap()),
+            Err(ureq::Error::Status(code, r)) => (code, r.into_string().unwrap()),
+            Err(e) => panic!("{path}: {e}"),
+        }
+    }
+
     /// Like [`post`](Self::post) with a query string.
     pub fn post_query(&self, path: &str, query: &str, token: &str, body: &Value) -> (u16, Value) {
         self.post(&format!("{path}?{query}"), Some(token), body)

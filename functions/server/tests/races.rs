@@ -274,3 +274,48 @@ fn parallel_imports_never_overfill_duplicate_or_miscount() {
     let (_, members) = s.post_query("group/members", "limit=100", &boss, &json!({"groupId": a}));
     assert_eq!(g["members"], members["data"].as_array().unwrap().len());
 }
+
+#[test]
+fn parallel_resends_of_one_invite_mail_at_most_three_times_and_leave_one_link() {
+    let _turn = turn();
+    let dir = tempfile::tempdir().unwrap();
+    let (s, boss) = start_with_plan(dir.path(), "team");
+    let pat = "pat@example.com";
+    let (status, _) = s.post(
+        "user/invite",
+        Some(&boss),
+        &json!({"email": pat, "role": "user"}),
+    );
+    assert_eq!(status, 200);
+    let body = json!({"username": pat});
+    let answers: Vec<(u16, String)> = thread::scope(|scope| {
+        let tasks: Vec<_> = (0..10)
+            .map(|_| {
+                let (s, body) = (&s, &body);
+                scope.spawn(move || {
+                    s.send("POST", "api/v1/user/resend_user_email", None, Some(body))
+                })
+            })
+            .collect();
+        tasks.into_iter().map(|t| t.join().unwrap()).collect()
+    });
+    // Every caller is answered alike, whoever won the race.
+    assert!(
+        answers
+            .iter()
+            .all(|(st, text)| *st == 200 && text.is_empty()),
+        "{answers:?}"
+    );
+    let links = roster_tests::mail::links_to(dir.path(), pat, "/signup?token=");
+    // The invite, and at most 3 more this hour.
+    assert!((2..=4).contains(&links.len()), "{} mails", links.len());
+    // Whatever order the rotations and mails took, exactly one link works.
+    let working = links
+        .iter()
+        .filter(|l| {
+            let (st, _) = s.post("user/signupInfo", None, &json!({"token": token_of(l)}));
+            st == 200
+        })
+        .count();
+    assert_eq!(working, 1);
+}

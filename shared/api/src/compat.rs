@@ -12,15 +12,23 @@
 //! - `dispatch`: running a route (auth style, body, request id, errors).
 //! - `error`: their error model (499 with an `error-code` header).
 //! - `shapes`: their objects and the mappings (user types, statuses, plans).
+//! - `offset`: their offset paging, sorting and query parameters.
 //! - `me`: what a signed-in user does to itself and reads of its account.
 //! - `signup`: following an invite.
-//! - `users`: an admin inviting and editing the account's users.
+//! - `users`: an admin inviting, editing and removing the account's users.
+//! - `user_list`: listing users (with details, with removed ones).
+//! - `groups`: the local API's user groups.
+//! - `assign`: the local API's assignments and import.
 
+mod assign;
 pub(crate) mod dispatch;
 mod error;
+mod groups;
 mod me;
+mod offset;
 mod shapes;
 mod signup;
+mod user_list;
 mod users;
 
 use std::future::Future;
@@ -168,6 +176,38 @@ pub static ROUTES: &[Route] = &[
     ),
     route!(
         Get,
+        "/api/v1/user/get_all_users",
+        Bearer,
+        "user/find",
+        Read,
+        user_list::get_all
+    ),
+    route!(
+        Get,
+        "/api/v1/user/get_all_users_with_details",
+        Bearer,
+        "user/find",
+        Read,
+        user_list::get_all_with_details_hosted
+    ),
+    route!(
+        Delete,
+        "/api/v1/user/delete_user",
+        Bearer,
+        "user/remove",
+        Write,
+        users::delete
+    ),
+    route!(
+        Post,
+        "/api/v1/user/resend_user_email",
+        Public,
+        "user/resendInvite",
+        Public,
+        users::resend_public
+    ),
+    route!(
+        Get,
         "/api/v1/user/package_inquiry",
         Bearer,
         "account/usage",
@@ -191,6 +231,38 @@ pub static ROUTES: &[Route] = &[
         users::edit_hosted
     ),
     // The local API.
+    route!(
+        Get,
+        "/user/get_all_users",
+        QueryToken,
+        "user/find",
+        Read,
+        user_list::get_all
+    ),
+    route!(
+        Get,
+        "/user/get_all_users_with_details",
+        QueryToken,
+        "user/find",
+        Read,
+        user_list::get_all_with_details_local
+    ),
+    route!(
+        Delete,
+        "/user/delete_user",
+        QueryToken,
+        "user/remove",
+        Write,
+        users::delete
+    ),
+    route!(
+        Post,
+        "/user/resend_user_email",
+        QueryToken,
+        "user/resendInvite",
+        Write,
+        users::resend_local
+    ),
     route!(
         Post,
         "/user/insert_user",
@@ -230,5 +302,86 @@ pub static ROUTES: &[Route] = &[
         "account/usage",
         Read,
         me::package_inquiry
+    ),
+    // The local API's user groups.
+    route!(
+        Get,
+        "/usergroup/get_all",
+        QueryToken,
+        "group/find",
+        Read,
+        groups::get_all
+    ),
+    route!(
+        Get,
+        "/usergroup/get_all_with_details",
+        QueryToken,
+        "group/find",
+        Read,
+        groups::get_all_with_details
+    ),
+    route!(
+        Post,
+        "/usergroup/insert",
+        QueryToken,
+        "group/create",
+        Write,
+        groups::insert
+    ),
+    route!(
+        Put,
+        "/usergroup/update",
+        QueryToken,
+        "group/update",
+        Write,
+        groups::update
+    ),
+    route!(
+        Delete,
+        "/usergroup/delete",
+        QueryToken,
+        "group/remove",
+        Write,
+        groups::delete
+    ),
+    route!(
+        Get,
+        "/usergroup/get_assigned_users",
+        QueryToken,
+        "group/members",
+        Read,
+        assign::assigned_users
+    ),
+    route!(
+        Get,
+        "/usergroup/get_assigned_usergroups",
+        QueryToken,
+        "group/ofUser",
+        Read,
+        assign::assigned_groups
+    ),
+    route!(
+        Post,
+        "/usergroup/assign_users",
+        QueryToken,
+        "group/assign",
+        Write,
+        assign::assign
+    ),
+    route!(
+        Delete,
+        "/usergroup/unassign_user",
+        QueryToken,
+        "group/unassign",
+        Write,
+        assign::unassign
+    ),
+    route!(
+        Post,
+        "/usergroup/import_users",
+        QueryToken,
+        "group/import",
+        Write,
+        assign::import
     ),
 ];

@@ -9,6 +9,7 @@ pub mod crypto;
 pub mod domain;
 pub mod error;
 pub mod groups;
+pub mod listing;
 pub mod mail;
 pub mod paging;
 pub mod plans;

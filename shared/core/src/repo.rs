@@ -5,18 +5,19 @@
 //! | account (plan; remaining seats per kind and groups) | `ACCT#<aid>` | `ACCT` | | |
 //! | user | `ACCT#<aid>` | `USER#<uid>` | `ACCT#<aid>#USER` | `<email>#<uid>` |
 //! | e-mail claim (signed-up users) | `EMAIL#<email>` | `EMAIL` | | |
-//! | pending invite per account | `ACCT#<aid>` | `INVITED#<email>` | | |
+//! | pending invite per account | `ACCT#<aid>` | `INVITED#<email>` | `INVITED#<email>` | `<aid>` |
 //! | invite, reset or registration token | `TOKEN#<sha256(token)>` | `TOKEN` | | |
 //! | group | `ACCT#<aid>` | `GROUP#<gid>` | | |
 //! | group name claim | `ACCT#<aid>` | `GNAME#<case-folded name>` | | |
 //! | membership | `ACCT#<aid>` | `MEMBER#<gid>#<uid>` | `ACCT#<aid>#GROUP#<gid>` | `<email>#<uid>` |
+//! | removed user (kept for the audit period; never a user again) | `ACCT#<aid>` | `GONE#<uid>` | | |
 //! | group whose memberships are being removed | `ACCT#<aid>` | `PURGE#<gid>` | | |
 //! | audit entry | `ACCT#<aid>#AUDIT` | `<ulid>` | | |
 //! | session | `SESSION#<sid>` | `SESSION` | | |
 //! | MFA login challenge | `CHALLENGE#<id>` | `CHALLENGE` | | |
 //! | lock on a login while its password is set | `PWLOCK#<uid>` | `PWLOCK` | | |
 //! | failed logins | `LOGINFAIL#<sha256(email)>` | `LOGINFAIL` | | |
-//! | reset / registration mails sent | `RESETMAIL#…`, `REGMAIL#<sha256(email)>` | `RESETMAIL`, `REGMAIL` | | |
+//! | reset / registration / resent-invite mails sent | `RESETMAIL#…`, `REGMAIL#…`, `INVITEMAIL#<sha256(email)>` | `RESETMAIL`, `REGMAIL`, `INVITEMAIL` | | |
 //! | login (embedded identity only: password hash, sealed TOTP secret) | `LOGIN#<uid>` | `LOGIN` | | |
 //! | hosted-UI identity link | `IDP#<sub>` | `IDP` | | |
 
@@ -31,6 +32,7 @@ pub mod limits;
 pub mod password_locks;
 pub mod sessions;
 pub mod tokens;
+pub mod tombstones;
 pub mod users;
 
 pub use accounts::Account;

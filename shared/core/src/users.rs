@@ -10,6 +10,7 @@ mod manage;
 mod mfa;
 mod password;
 mod register;
+mod resend;
 mod sessions;
 mod signup;
 mod write;

@@ -3,6 +3,7 @@
 //! `set_mfa`, `package_inquiry`; their auth styles and error model.
 
 use roster_tests::app::{Options, TestApp, PASSWORD};
+use roster_tests::compat::uuid;
 use roster_tests::totp;
 use serde_json::json;
 
@@ -14,9 +15,9 @@ async fn userinfo_maps_the_caller_and_its_account() {
         .await;
     let v = owner.json();
     let account = app.as_owner("account/get", json!({})).await.ok();
-    assert_eq!(v["userId"], app.owner.id.as_str());
+    assert_eq!(v["userId"], uuid(&app.owner.id));
     assert_eq!(v["username"], app.owner.email.as_str());
-    assert_eq!(v["accountId"], account["id"]);
+    assert_eq!(v["accountId"], uuid(account["id"].as_str().unwrap()));
     assert_eq!(v["accountName"], "Acme");
     // The owner: the admin type, and `owner`.
     assert_eq!(

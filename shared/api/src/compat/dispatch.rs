@@ -74,7 +74,12 @@ async fn run(
             Some(roster.authenticate(&token).await?)
         }
     };
-    let body = read_body(body, BODY_LIMIT).await?;
+    // The body limit of the native operation the route calls.
+    let limit = crate::OPERATIONS
+        .iter()
+        .find(|op| op.path == route.uses)
+        .map_or(BODY_LIMIT, |op| op.body_limit);
+    let body = read_body(body, limit).await?;
     let call = Call {
         caller,
         bearer: bearer(&parts.headers).map(str::to_string),

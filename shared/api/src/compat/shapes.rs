@@ -5,6 +5,8 @@
 use roster_core::clock::rfc3339;
 use roster_core::domain::{Role, UserState};
 use roster_core::plans::SeatKind;
+use roster_core::repo::groups::{Group, Membership};
+use roster_core::repo::tombstones::Tombstone;
 use roster_core::repo::{Account, User};
 use roster_core::users::SignupInfo;
 use roster_core::Error;
@@ -59,7 +61,7 @@ pub struct UserInfo<'a> {
 
 pub fn user_info<'a>(user: &'a User, account: &'a Account) -> UserInfo<'a> {
     UserInfo {
-        user_id: user.id.to_string(),
+        user_id: user.id.uuid(),
         username: user.email.as_str(),
         firstname: &user.first,
         lastname: &user.last,
@@ -67,7 +69,7 @@ pub fn user_info<'a>(user: &'a User, account: &'a Account) -> UserInfo<'a> {
         mfa: user.mfa,
         migration: false,
         owner: user.role == Role::Owner,
-        account_id: account.id.to_string(),
+        account_id: account.id.uuid(),
         account_name: &account.name,
         subscription_type: subscription_type(&account.plan),
         auth_provider: auth_provider(user),
@@ -169,11 +171,15 @@ pub struct UserObject<'a> {
     pub owner: bool,
     pub mfa: bool,
     pub create_date: String,
+    /// A removed user (listed only with `deleted=true`).
+    pub deleted: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delete_date: Option<String>,
 }
 
 pub fn user_object(user: &User) -> UserObject<'_> {
     UserObject {
-        id: user.id.to_string(),
+        id: user.id.uuid(),
         firstname: &user.first,
         lastname: &user.last,
         username: user.email.as_str(),
@@ -183,13 +189,104 @@ pub fn user_object(user: &User) -> UserObject<'_> {
         owner: user.role == Role::Owner,
         mfa: user.mfa,
         create_date: rfc3339(user.created),
+        deleted: false,
+        delete_date: None,
+    }
+}
+
+/// A removed user: `deleted: true`, status Inactive (it can do nothing),
+/// and when it was removed.
+pub fn removed_object(gone: &Tombstone) -> UserObject<'_> {
+    UserObject {
+        id: gone.id.uuid(),
+        firstname: &gone.first,
+        lastname: &gone.last,
+        username: &gone.email,
+        email: &gone.email,
+        user_type: user_type(gone.role),
+        status: INACTIVE,
+        owner: gone.role == Role::Owner,
+        mfa: gone.mfa,
+        create_date: rfc3339(gone.created),
+        deleted: true,
+        delete_date: Some(rfc3339(gone.removed)),
+    }
+}
+
+/// The sortable fields of a User object.
+pub const USER_FIELDS: &[&str] = &[
+    "id",
+    "firstname",
+    "lastname",
+    "username",
+    "email",
+    "userType",
+    "status",
+    "owner",
+    "mfa",
+    "createDate",
+    "deleted",
+    "deleteDate",
+];
+
+/// The UserGroup object.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GroupObject<'a> {
+    pub id: String,
+    pub name: &'a str,
+    pub description: &'a str,
+    pub active: bool,
+    /// Its members.
+    pub user_count: i64,
+    pub create_date: String,
+}
+
+pub fn group_object(group: &Group) -> GroupObject<'_> {
+    GroupObject {
+        id: group.id.uuid(),
+        name: &group.name,
+        description: &group.description,
+        active: group.active,
+        user_count: group.members.max(0),
+        create_date: rfc3339(group.created),
+    }
+}
+
+/// The sortable fields of a UserGroup object.
+pub const GROUP_FIELDS: &[&str] = &[
+    "id",
+    "name",
+    "description",
+    "active",
+    "userCount",
+    "createDate",
+];
+
+/// The UserUserGroup object: one user in one group, named by its own id
+/// (what `unassign_user?id=` takes).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AssignmentObject {
+    pub id: String,
+    pub user_id: String,
+    pub user_group_id: String,
+    pub create_date: String,
+}
+
+pub fn assignment_object(m: &Membership) -> AssignmentObject {
+    AssignmentObject {
+        id: m.id.uuid(),
+        user_id: m.user_id.uuid(),
+        user_group_id: m.group_id.uuid(),
+        create_date: rfc3339(m.created),
     }
 }
 
 /// A pending user as a signup link shows it.
 pub fn pending_object(info: &SignupInfo) -> UserObject<'_> {
     UserObject {
-        id: info.user_id.to_string(),
+        id: info.user_id.uuid(),
         firstname: &info.first,
         lastname: &info.last,
         username: info.email.as_str(),
@@ -199,5 +296,7 @@ pub fn pending_object(info: &SignupInfo) -> UserObject<'_> {
         owner: info.role == Role::Owner,
         mfa: false,
         create_date: rfc3339(info.created),
+        deleted: false,
+        delete_date: None,
     }
 }

@@ -1,11 +1,12 @@
 //! An admin managing the account's users: `insert_user` (an invite: status
-//! Pending, mail sent, seat held) and `edit_user` — on the hosted API its
+//! Pending, mail sent, seat held), `edit_user` — on the hosted API its
 //! `userType` only, on the local API a whole User whose omitted fields keep
-//! their values. The local API's documented 50-character limits on
+//! their values — `delete_user?id=` (a removal, which keeps a tombstone) and
+//! `resend_user_email`. The local API's documented 50-character limits on
 //! `firstname`, `lastname`, `username` and `email` hold there only.
 
 use roster_core::domain::{Email, Name, Role, UserId, UserState};
-use roster_core::users::UpdateUser;
+use roster_core::users::{UpdateUser, UserRef};
 use roster_core::{Error, Roster};
 use serde::Deserialize;
 
@@ -149,4 +150,52 @@ pub async fn edit_local(roster: &Roster, call: Call) -> Result<CompatReply, Comp
         )
         .await?;
     CompatReply::json(&shapes::user_object(&user))
+}
+
+/// `delete_user?id=`: removes the user (its seat, e-mail, memberships and
+/// sessions go; a tombstone stays for `deleted=true`).
+pub async fn delete(roster: &Roster, call: Call) -> Result<CompatReply, CompatError> {
+    let id = super::offset::Params::of(&call)
+        .text("id")
+        .ok_or_else(|| Error::invalid("id", "id is required"))?;
+    let id = UserId::parse_field("id", id)?;
+    roster.remove_user(call.caller()?, UserRef::Id(id)).await?;
+    Ok(CompatReply::Empty)
+}
+
+#[derive(Deserialize)]
+struct ResendBody {
+    username: String,
+}
+
+/// The hosted, unauthenticated `resend_user_email {username}`: 200 whether
+/// or not a pending invite matches (the document's 400 for an unknown
+/// address would tell who was invited), at most 3 mails an hour.
+pub async fn resend_public(roster: &Roster, call: Call) -> Result<CompatReply, CompatError> {
+    let b: ResendBody = call.body()?;
+    roster.resend_invite_by_email(&b.username).await;
+    Ok(CompatReply::Empty)
+}
+
+#[derive(Deserialize)]
+struct UserRefBody {
+    id: Option<String>,
+    username: Option<String>,
+    email: Option<String>,
+}
+
+/// The local `resend_user_email`: a User object naming the pending user by
+/// `id`, else by `username` or `email`; an admin sends its invite again.
+pub async fn resend_local(roster: &Roster, call: Call) -> Result<CompatReply, CompatError> {
+    let b: UserRefBody = call.body()?;
+    let target = match (b.id.as_deref(), b.username.or(b.email)) {
+        (Some(id), _) => UserRef::Id(UserId::parse_field("id", id)?),
+        (None, Some(email)) => UserRef::Email(
+            Email::parse(&email)
+                .map_err(|_| Error::invalid("username", "username is an e-mail address"))?,
+        ),
+        (None, None) => return Err(Error::invalid("id", "id or username is required").into()),
+    };
+    roster.resend_invite(call.caller()?, target).await?;
+    Ok(CompatReply::Empty)
 }

@@ -7,7 +7,7 @@ use super::codec::{from_item, to_item};
 use super::keys;
 use crate::domain::{AccountId, Email, UserId};
 use crate::error::Result;
-use crate::ports::{Cond, Key, Op, Table};
+use crate::ports::{Cond, Index, Key, Op, Query, Table};
 
 /// `EMAIL#<email>`: the one user (in any account) who signed up with it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -91,12 +91,38 @@ pub fn not_member_op(aid: AccountId, email: &Email) -> Op {
     )
 }
 
+/// Records a pending invite. It is also listed in `gs1` under the e-mail,
+/// with every other account's invite of it (what the unauthenticated
+/// "send my invite again" finds).
 pub fn invite_op(aid: AccountId, email: &Email, uid: UserId) -> Result<Op> {
-    Ok(Op::put(to_item(
-        &keys::invited(aid, email),
-        &Invited { user_id: uid },
-    )?)
-    .when(Cond::NotExists))
+    let mut item = to_item(&keys::invited(aid, email), &Invited { user_id: uid })?;
+    item.insert("gs1pk".into(), keys::invites_gs1pk(email).into());
+    item.insert("gs1sk".into(), aid.to_string().into());
+    Ok(Op::put(item).when(Cond::NotExists))
+}
+
+/// The pending invites of `email`, in any account: `(account, user)`, at
+/// most `max`. Read on `gs1`, which may lag a write by a moment.
+pub async fn invites_of(
+    table: &dyn Table,
+    email: &Email,
+    max: usize,
+) -> Result<Vec<(AccountId, Invited)>> {
+    let mut q = Query::new(Index::Gs1, keys::invites_gs1pk(email));
+    q.limit = Some(max);
+    let page = table.query(&q).await?;
+    page.items
+        .into_iter()
+        .map(|item| {
+            let aid = item
+                .get("gs1sk")
+                .and_then(|v| v.as_str())
+                .and_then(|s| AccountId::parse(s).ok());
+            let invited: Invited = from_item(item)?;
+            Ok(aid.map(|aid| (aid, invited)))
+        })
+        .filter_map(Result::transpose)
+        .collect()
 }
 
 pub fn uninvite_op(aid: AccountId, email: &Email) -> Op {

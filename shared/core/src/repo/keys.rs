@@ -38,6 +38,11 @@ pub fn invited(aid: AccountId, email: &Email) -> Key {
     Key::new(account_pk(aid), format!("INVITED#{email}"))
 }
 
+/// The partition of an e-mail's pending invites in `gs1` (sorted by account).
+pub fn invites_gs1pk(email: &Email) -> String {
+    format!("INVITED#{email}")
+}
+
 pub fn token(hash: &str) -> Key {
     Key::new(format!("TOKEN#{hash}"), "TOKEN")
 }
@@ -90,4 +95,9 @@ pub fn members_gs1pk(aid: AccountId, gid: &str) -> String {
 /// A group whose memberships are still being removed.
 pub fn group_purge(aid: AccountId, gid: &str) -> Key {
     Key::new(account_pk(aid), format!("PURGE#{gid}"))
+}
+
+/// What remains of a removed user (the replaced APIs list it with `deleted=true`).
+pub fn tombstone(aid: AccountId, uid: UserId) -> Key {
+    Key::new(account_pk(aid), format!("GONE#{uid}"))
 }

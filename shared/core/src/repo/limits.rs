@@ -51,6 +51,14 @@ pub const RESET_MAIL: Limit = Limit {
     window_ms: 3600 * 1000,
 };
 
+/// Invites sent again at the invitee's own (unauthenticated) request, per
+/// address: 3 an hour.
+pub const INVITE_MAIL: Limit = Limit {
+    prefix: "INVITEMAIL",
+    max: 3,
+    window_ms: 3600 * 1000,
+};
+
 /// Registration mails per address: 3 an hour.
 pub const REGISTER_MAIL: Limit = Limit {
     prefix: "REGMAIL",

@@ -128,9 +128,14 @@ impl Roster {
 
 /// The invite `inviter` sends `user`, with its link.
 pub(crate) fn invite_mail(inviter: &User, user: &User, url: &str, account: &Account) -> Mail {
+    invite_mail_from(&display_name(inviter), user, url, account)
+}
+
+/// The invite of `user`, sent in the name `inviter`.
+pub(crate) fn invite_mail_from(inviter: &str, user: &User, url: &str, account: &Account) -> Mail {
     mail::invite(
         user.email.as_str(),
-        &display_name(inviter),
+        inviter,
         &account.name,
         user.role.as_str(),
         url,

@@ -12,6 +12,7 @@ use crate::repo::audit::Target;
 use crate::repo::claims;
 use crate::repo::groups;
 use crate::repo::tokens;
+use crate::repo::tombstones::Tombstone;
 use crate::repo::{users, Account, User};
 use crate::roster::Tx;
 use crate::Roster;
@@ -273,7 +274,8 @@ impl Roster {
     }
 
     /// Removes a user: frees its seat and e-mail, spends its invite, and
-    /// signs it out everywhere (its sessions die with its user item).
+    /// signs it out everywhere (its sessions die with its user item). A
+    /// tombstone records that it was a user.
     pub async fn remove_user(&self, caller: &Caller, target: UserRef) -> Result<()> {
         policy::require_admin(&caller.user)?;
         let user = self.find_user(caller, &target).await?;
@@ -283,6 +285,8 @@ impl Roster {
         let user = self.leave_groups(&user, IN_ONE_TX).await?;
         let mut tx = Tx::new();
         tx.push(user.delete_op());
+        // Only the replaced APIs list it (`deleted=true`).
+        tx.push(Tombstone::of(&user, now_ms(), self.settings.audit_days).put_op()?);
         tx.extend(self.leave_ops(&user).await?);
         let detail = json!({"role": user.role.as_str()});
         tx.push(self.audit(&caller.user, "user/remove", Target::user(&user), detail)?);

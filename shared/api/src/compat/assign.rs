@@ -1,0 +1,242 @@
+//! The local API's assignments (a user in a group, named by its own id):
+//! `get_assigned_users?userGroupId=` (filter `username`, sorted by
+//! `User.Username`), `get_assigned_usergroups?userId=` (filter `name`,
+//! sorted by `UserGroup.Name`), `assign_users` (an array; pairs that exist
+//! are skipped), `unassign_user?id=` and `import_users`.
+
+use roster_core::domain::{Email, GroupId, GroupName, MembershipId, Name, Role, UserId};
+use roster_core::groups::{ImportRow, RowOutcome, RowStatus};
+use roster_core::{Error, Roster};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::groups::{id_param, matches, name_filter};
+use super::offset::{Listing, Params};
+use super::shapes::{self, AssignmentObject, GroupObject, UserObject};
+use super::{CompatError, CompatReply};
+use crate::{ApiError, Call};
+
+/// UserUserGroupDTO: the assignment, with its user and its group.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct AssignmentDto<'a> {
+    #[serde(flatten)]
+    assignment: AssignmentObject,
+    user: UserObject<'a>,
+    user_group: GroupObject<'a>,
+}
+
+/// Its sortable fields: its own, and its user's and group's with a prefix.
+fn assignment_fields() -> Vec<String> {
+    let own = ["id", "userId", "userGroupId", "createDate"].map(String::from);
+    let users = shapes::USER_FIELDS.iter().map(|f| format!("user.{f}"));
+    let groups = shapes::GROUP_FIELDS
+        .iter()
+        .map(|f| format!("userGroup.{f}"));
+    own.into_iter().chain(users).chain(groups).collect()
+}
+
+fn listing(params: &Params, default: &str) -> Result<Listing, CompatError> {
+    let fields = assignment_fields();
+    let fields: Vec<&str> = fields.iter().map(String::as_str).collect();
+    Listing::read(params, &fields, default, false)
+}
+
+pub async fn assigned_users(roster: &Roster, call: Call) -> Result<CompatReply, CompatError> {
+    let params = Params::of(&call);
+    let listing = listing(&params, "user.username")?;
+    let needle = match params.text("username") {
+        Some(n) if n.chars().count() > Email::MAX_LEN => {
+            return Err(Error::invalid("username", "username is longer than 254 characters").into())
+        }
+        n => n.map(|n| n.trim().to_lowercase()),
+    };
+    let gid = GroupId::parse_field("userGroupId", &id_param(&call, "userGroupId")?)?;
+    let (group, members) = roster.assignments_of_group(call.caller()?, gid).await?;
+    let rows: Vec<AssignmentDto> = members
+        .iter()
+        .filter(|(_, u)| matches(u.email.as_str(), needle.as_deref()))
+        .map(|(m, u)| AssignmentDto {
+            assignment: shapes::assignment_object(m),
+            user: shapes::user_object(u),
+            user_group: shapes::group_object(&group),
+        })
+        .collect();
+    CompatReply::json(&listing.collect(rows)?)
+}
+
+pub async fn assigned_groups(roster: &Roster, call: Call) -> Result<CompatReply, CompatError> {
+    let params = Params::of(&call);
+    let listing = listing(&params, "userGroup.name")?;
+    let needle = name_filter(&params)?;
+    let uid = UserId::parse_field("userId", &id_param(&call, "userId")?)?;
+    let (user, groups) = roster.assignments_of_user(call.caller()?, uid).await?;
+    let rows: Vec<AssignmentDto> = groups
+        .iter()
+        .filter(|(_, g)| matches(&g.name, needle.as_deref()))
+        .map(|(m, g)| AssignmentDto {
+            assignment: shapes::assignment_object(m),
+            user: shapes::user_object(&user),
+            user_group: shapes::group_object(g),
+        })
+        .collect();
+    CompatReply::json(&listing.collect(rows)?)
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Pair {
+    user_id: String,
+    user_group_id: String,
+}
+
+/// `assign_users`: an array of `{userId, userGroupId}`; 200 with an empty
+/// body, pairs that exist already skipped.
+pub async fn assign(roster: &Roster, call: Call) -> Result<CompatReply, CompatError> {
+    let pairs: Vec<Pair> = call.body()?;
+    let pairs = pairs
+        .iter()
+        .map(|p| {
+            Ok((
+                UserId::parse_field("userId", &p.user_id)?,
+                GroupId::parse_field("userGroupId", &p.user_group_id)?,
+            ))
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
+    roster.assign(call.caller()?, pairs).await?;
+    Ok(CompatReply::Empty)
+}
+
+/// `unassign_user?id=`: the assignment named by its own id.
+pub async fn unassign(roster: &Roster, call: Call) -> Result<CompatReply, CompatError> {
+    let mid = MembershipId::parse_field("id", &id_param(&call, "id")?)?;
+    let caller = call.caller()?;
+    roster_core::policy::require_admin(&caller.user)?;
+    let (uid, gid) = roster.membership_by_id(caller, mid).await?;
+    roster.unassign(caller, uid, gid).await?;
+    Ok(CompatReply::Empty)
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RelationBody {
+    user: RelationUser,
+    #[serde(default)]
+    user_groups: Vec<GroupRef>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RelationUser {
+    username: String,
+    first_name: Option<String>,
+    last_name: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct GroupRef {
+    id: Option<String>,
+    name: Option<String>,
+}
+
+/// What became of one entry: roster's `group/import` result, ids as the
+/// replaced APIs write them, errors in their model.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RowView {
+    row: usize,
+    username: String,
+    status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    user_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<Value>,
+}
+
+#[derive(Serialize)]
+struct ImportView {
+    results: Vec<RowView>,
+}
+
+/// `import_users`: each entry's user (by `username`; invited with role
+/// `user` when new) into its groups (by `id`, else by `name`, created when
+/// missing): roster's `group/import`, 200 with a result per entry.
+pub async fn import(roster: &Roster, call: Call) -> Result<CompatReply, CompatError> {
+    let entries: Vec<Value> = call.body()?;
+    roster_core::groups::check_import_rows(entries.len())?;
+    let caller = call.caller()?;
+    let names: std::collections::HashMap<String, String> = roster.group_names(caller).await?;
+    let usernames: Vec<String> = entries
+        .iter()
+        .map(|e| {
+            e.pointer("/user/username")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string()
+        })
+        .collect();
+    let rows = entries
+        .into_iter()
+        .map(|e| parse_entry(e, &names))
+        .collect();
+    let outcomes = roster.import(caller, rows).await?;
+    let results = outcomes
+        .into_iter()
+        .zip(usernames)
+        .enumerate()
+        .map(|(row, (outcome, username))| view(row, username, outcome))
+        .collect();
+    CompatReply::json(&ImportView { results })
+}
+
+/// One entry as an import row; its groups by id (the group's current name)
+/// else by name.
+fn parse_entry(
+    value: Value,
+    names: &std::collections::HashMap<String, String>,
+) -> Result<ImportRow, CompatError> {
+    let b: RelationBody = serde_json::from_value(value)
+        .map_err(|e| ApiError::bad_request(format!("the entry does not fit import_users: {e}")))?;
+    let email = Email::parse(&b.user.username)
+        .map_err(|_| Error::invalid("username", "username is an e-mail address"))?;
+    let groups = b
+        .user_groups
+        .iter()
+        .map(|g| {
+            let by_id =
+                g.id.as_deref()
+                    .filter(|id| !id.trim().is_empty())
+                    .map(|id| {
+                        let gid = GroupId::parse_field("userGroups.id", id)?;
+                        Ok::<_, Error>(names.get(&gid.to_string()).cloned())
+                    })
+                    .transpose()?
+                    .flatten();
+            match by_id.or_else(|| g.name.clone()) {
+                Some(name) => GroupName::parse("userGroups.name", &name),
+                None => Err(Error::NotFound("no such group")),
+            }
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
+    Ok(ImportRow {
+        email,
+        first: Name::parse("firstName", b.user.first_name.as_deref().unwrap_or(""))?,
+        last: Name::parse("lastName", b.user.last_name.as_deref().unwrap_or(""))?,
+        role: Role::User,
+        groups,
+    })
+}
+
+fn view(row: usize, username: String, outcome: RowOutcome<CompatError>) -> RowView {
+    RowView {
+        row,
+        username,
+        status: match outcome.status {
+            RowStatus::Invited => "invited",
+            RowStatus::Existing => "existing",
+            RowStatus::Failed => "failed",
+        },
+        user_id: outcome.user_id.map(|u| u.uuid()),
+        error: outcome.error.map(|e| e.body()),
+    }
+}
