@@ -11,6 +11,7 @@ use std::collections::HashMap;
 
 use crate::domain::{GroupId, MembershipId, UserId};
 use crate::error::{Error, Result};
+use crate::policy;
 use crate::ports::{Cond, Index, Item, Query, SortKey};
 use crate::repo::codec::from_item;
 use crate::repo::groups::{self, Group, Membership};
@@ -68,8 +69,10 @@ impl Roster {
         items.into_iter().map(User::from_item).collect()
     }
 
-    /// What remains of the account's removed users (kept for the audit period).
+    /// What remains of the account's removed users (kept for the audit
+    /// period): admins only, as the audit log that records removals.
     pub async fn removed_users(&self, caller: &Caller) -> Result<Vec<Tombstone>> {
+        policy::require_admin(&caller.user)?;
         let q = self.account_query(caller, "GONE#".into());
         let items = self.read_all(q, MAX_USERS, "removed users").await?;
         items.into_iter().map(from_item).collect()
@@ -149,7 +152,7 @@ impl Roster {
 
     /// The membership of the caller's account with id `mid`: a filtered
     /// Query of the account's memberships, which stops at the match.
-    pub async fn membership_by_id(
+    pub(crate) async fn membership_by_id(
         &self,
         caller: &Caller,
         mid: MembershipId,

@@ -3,7 +3,7 @@
 //! totals, the documents' defaults, every sort field, the flag filters,
 //! `username`, removed users with `deleted=true`, and their refusals.
 
-use roster_tests::app::{Member, TestApp};
+use roster_tests::app::{Member, TestApp, PASSWORD};
 use roster_tests::compat::{uuid, Answer};
 use serde_json::{json, Value};
 
@@ -337,7 +337,8 @@ async fn details_carry_groups_and_empty_projects_and_drives() {
 #[tokio::test]
 async fn removed_users_are_listed_only_with_deleted_and_never_natively() {
     let app = TestApp::new().await;
-    let (_, bob) = team(&app).await;
+    let (admin, bob) = team(&app).await;
+    let vera = app.logged_in("vera@example.com", PASSWORD).await;
     app.send(
         "DELETE",
         &format!("/api/v1/user/delete_user?id={}", uuid(&bob.id)),
@@ -394,6 +395,15 @@ async fn removed_users_are_listed_only_with_deleted_and_never_natively() {
         .json();
         assert_eq!(page["data"][0]["id"], uuid(&bob.id));
         assert_eq!(page["data"][0]["deleted"], true);
+    }
+    // Only admins see them (as only admins read the audit log).
+    for local in [false, true] {
+        list(&app, local, &admin.token, "get_all_users", "deleted=true")
+            .await
+            .json();
+        list(&app, local, &vera.token, "get_all_users", "deleted=true")
+            .await
+            .refused("ACCESS");
     }
     // The native API never shows them.
     let found = app.as_owner("user/find", json!({})).await.ok();

@@ -6,6 +6,7 @@ mod admin;
 mod audit;
 mod auth;
 mod compat_groups;
+mod compat_import;
 mod compat_lists;
 mod compat_me;
 mod compat_removal;

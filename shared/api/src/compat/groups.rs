@@ -5,12 +5,16 @@
 
 use roster_core::domain::{Description, GroupId, GroupName};
 use roster_core::groups::{GroupChange, NewGroup};
+use std::collections::HashMap;
+
+use roster_core::listing::MAX_USERS;
 use roster_core::repo::groups::Group;
+use roster_core::repo::User;
 use roster_core::{Error, Roster};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::offset::{Listing, Params};
+use super::offset::{Collection, Listing, Params, MAX_DETAILS_PAGE_SIZE, MAX_PAGE_SIZE};
 use super::shapes;
 use super::{CompatError, CompatReply};
 use crate::Call;
@@ -33,7 +37,12 @@ pub(super) fn matches(name: &str, needle: Option<&str>) -> bool {
 
 async fn list(roster: &Roster, call: Call, details: bool) -> Result<CompatReply, CompatError> {
     let params = Params::of(&call);
-    let listing = Listing::read(&params, shapes::GROUP_FIELDS, "name", false)?;
+    let max = if details {
+        MAX_DETAILS_PAGE_SIZE
+    } else {
+        MAX_PAGE_SIZE
+    };
+    let listing = Listing::read_up_to(&params, shapes::GROUP_FIELDS, "name", false, max)?;
     let needle = name_filter(&params)?;
     let caller = call.caller()?;
     let groups: Vec<Group> = roster
@@ -44,28 +53,61 @@ async fn list(roster: &Roster, call: Call, details: bool) -> Result<CompatReply,
         .collect();
     let mut page = listing.collect(groups.iter().map(shapes::group_object).collect())?;
     if details && !page.data.is_empty() {
-        // Members of the page's groups from one read of the account's users.
-        let users = roster.all_users(caller).await?;
-        for row in &mut page.data {
-            let id = row.get("id").and_then(Value::as_str).unwrap_or_default();
-            let stored = GroupId::parse(id)
-                .map(|g| g.to_string())
-                .unwrap_or_default();
-            let members: Vec<_> = users
-                .iter()
-                .filter(|u| u.groups.contains(&stored))
-                .map(shapes::user_object)
-                .collect();
-            if let Some(row) = row.as_object_mut() {
-                row.extend([
-                    ("users".to_string(), json!(members)),
-                    ("projects".to_string(), json!([])),
-                    ("sharedCloudDrives".to_string(), json!([])),
-                ]);
-            }
-        }
+        add_members(roster, caller, &mut page).await?;
     }
     CompatReply::json(&page)
+}
+
+/// Each group's users inline (and the empty projects and drives), from one
+/// read of the account's users; a page whose groups hold more members in
+/// all than one list serves is refused rather than cut short.
+async fn add_members(
+    roster: &Roster,
+    caller: &roster_core::users::Caller,
+    page: &mut Collection,
+) -> Result<(), CompatError> {
+    let users = roster.all_users(caller).await?;
+    let mut members: HashMap<String, Vec<&User>> = HashMap::new();
+    for user in &users {
+        for gid in &user.groups {
+            members.entry(gid.clone()).or_default().push(user);
+        }
+    }
+    let stored = |row: &Value| {
+        let id = row.get("id").and_then(Value::as_str).unwrap_or_default();
+        GroupId::parse(id)
+            .map(|g| g.to_string())
+            .unwrap_or_default()
+    };
+    let inline: usize = page
+        .data
+        .iter()
+        .map(|row| members.get(&stored(row)).map_or(0, Vec::len))
+        .sum();
+    if inline > MAX_USERS {
+        return Err(Error::invalid(
+            "pagesize",
+            format!(
+                "the groups of this page have more than {MAX_USERS} members in all; \
+                 ask for a smaller pagesize, or read members with get_assigned_users"
+            ),
+        )
+        .into());
+    }
+    for row in &mut page.data {
+        let list: Vec<_> = members
+            .get(&stored(row))
+            .map(|us| us.iter().map(|u| shapes::user_object(u)).collect())
+            .unwrap_or_default();
+        if let Some(row) = row.as_object_mut() {
+            row.extend([
+                ("users".to_string(), json!(list)),
+                ("projects".to_string(), json!([])),
+                ("sharedCloudDrives".to_string(), json!([])),
+            ]);
+        }
+    }
+    Ok(())
 }
 
 pub async fn get_all(roster: &Roster, call: Call) -> Result<CompatReply, CompatError> {

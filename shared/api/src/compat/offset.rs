@@ -18,6 +18,8 @@ use crate::{ApiError, Call};
 
 pub const DEFAULT_PAGE_SIZE: usize = 50;
 pub const MAX_PAGE_SIZE: usize = 1_000;
+/// With details, each row carries lists of its own.
+pub const MAX_DETAILS_PAGE_SIZE: usize = 100;
 
 /// The query parameters of a list route (the token is gone by now).
 pub struct Params<'a>(&'a [(String, String)]);
@@ -95,6 +97,17 @@ impl Listing {
         default: &str,
         descending: bool,
     ) -> Result<Listing, CompatError> {
+        Self::read_up_to(params, fields, default, descending, MAX_PAGE_SIZE)
+    }
+
+    /// [`Listing::read`] with pages of at most `max`.
+    pub fn read_up_to(
+        params: &Params,
+        fields: &[&str],
+        default: &str,
+        descending: bool,
+        max: usize,
+    ) -> Result<Listing, CompatError> {
         let page = params.number("page")?.unwrap_or(1);
         let page = usize::try_from(page)
             .ok()
@@ -105,10 +118,8 @@ impl Listing {
             .unwrap_or(DEFAULT_PAGE_SIZE as i64);
         let page_size = usize::try_from(page_size)
             .ok()
-            .filter(|n| (1..=MAX_PAGE_SIZE).contains(n))
-            .ok_or_else(|| {
-                Error::invalid("pagesize", format!("pagesize must be 1 to {MAX_PAGE_SIZE}"))
-            })?;
+            .filter(|n| (1..=max).contains(n))
+            .ok_or_else(|| Error::invalid("pagesize", format!("pagesize must be 1 to {max}")))?;
         let wanted = params.text("sortfield").unwrap_or(default).trim();
         let field = fields
             .iter()

@@ -12,7 +12,7 @@ use roster_core::repo::User;
 use roster_core::{Error, Roster};
 use serde_json::{json, Value};
 
-use super::offset::{Collection, Listing, Params};
+use super::offset::{Collection, Listing, Params, MAX_DETAILS_PAGE_SIZE, MAX_PAGE_SIZE};
 use super::shapes::{self, GroupObject, UserObject};
 use super::{CompatError, CompatReply};
 use crate::Call;
@@ -29,7 +29,11 @@ enum Details {
 
 async fn list(roster: &Roster, call: Call, details: Details) -> Result<CompatReply, CompatError> {
     let params = Params::of(&call);
-    let listing = Listing::read(&params, shapes::USER_FIELDS, "createDate", true)?;
+    let max = match details {
+        Details::None => MAX_PAGE_SIZE,
+        _ => MAX_DETAILS_PAGE_SIZE,
+    };
+    let listing = Listing::read_up_to(&params, shapes::USER_FIELDS, "createDate", true, max)?;
     let statuses = params.flags(
         "userStatus",
         shapes::ACTIVE | shapes::INACTIVE | shapes::PENDING,

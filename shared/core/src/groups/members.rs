@@ -179,11 +179,32 @@ impl Roster {
 
     /// Takes a user out of a group.
     pub async fn unassign(&self, caller: &Caller, uid: UserId, gid: GroupId) -> Result<()> {
+        self.unassign_if(caller, uid, gid, None).await
+    }
+
+    /// Removes the membership with id `mid` (the replaced APIs name one so):
+    /// only that membership — if it was removed and the pair assigned again
+    /// meanwhile, the new one stays and this is `NotFound`.
+    pub async fn unassign_membership(&self, caller: &Caller, mid: MembershipId) -> Result<()> {
+        policy::require_admin(&caller.user)?;
+        let (uid, gid) = self.membership_by_id(caller, mid).await?;
+        self.unassign_if(caller, uid, gid, Some(mid)).await
+    }
+
+    async fn unassign_if(
+        &self,
+        caller: &Caller,
+        uid: UserId,
+        gid: GroupId,
+        mid: Option<MembershipId>,
+    ) -> Result<()> {
         policy::require_admin(&caller.user)?;
         let aid = caller.user.account_id;
         let user = self.find_user(caller, &UserRef::Id(uid)).await?;
         let group = self.get_group(caller, gid).await?;
         let not_member = || Error::NotFound("this user is not in this group");
+        // The membership's delete: the same op of every round's transaction.
+        let membership = std::sync::OnceLock::new();
         self.change_user(
             &user,
             |u, tx| {
@@ -191,14 +212,25 @@ impl Roster {
                     return Err(not_member());
                 }
                 u.groups.retain(|g| *g != gid.to_string());
-                tx.push(groups::delete_membership_op(aid, gid, u.id));
+                let delete = groups::delete_membership_op(aid, gid, u.id);
+                let op = tx.push(match mid {
+                    Some(mid) => delete.when(Cond::Eq("id".into(), mid.to_string().into())),
+                    None => delete,
+                });
+                let _ = membership.set(op);
                 tx.push(groups::count_op(aid, gid, -1));
                 let detail = json!({"userId": u.id.to_string(), "email": u.email.as_str()});
                 let target = Target::group(&gid.to_string(), &group.name);
                 tx.push(self.audit(&caller.user, "group/unassign", target, detail)?);
                 Ok(())
             },
-            |_| Some(Error::NotFound(NOT_FOUND)),
+            |failed| {
+                if membership.get() == Some(&failed) {
+                    Some(not_member())
+                } else {
+                    Some(Error::NotFound(NOT_FOUND))
+                }
+            },
         )
         .await?;
         Ok(())
