@@ -104,3 +104,33 @@ pub fn uuid(id: &str) -> String {
         .unwrap_or_else(|_| panic!("not an id: {id}"))
         .uuid()
 }
+
+impl TestApp {
+    /// `method /usergroup/<route>?token=<who's>&<query>` with an optional body.
+    pub async fn usergroup(
+        &self,
+        who: &crate::app::Member,
+        method: &str,
+        route: &str,
+        query: &str,
+        body: Option<Value>,
+    ) -> Answer {
+        let uri = format!("/usergroup/{route}?token={}&{query}", who.token);
+        self.send(method, &uri, None, body).await
+    }
+}
+
+/// The text at JSON pointer `at` of each row of a `DTOCollection` page.
+pub fn column(page: &Value, at: &str) -> Vec<String> {
+    page["data"]
+        .as_array()
+        .unwrap_or_else(|| panic!("not a page: {page}"))
+        .iter()
+        .map(|row| {
+            row.pointer(at)
+                .and_then(Value::as_str)
+                .unwrap_or_else(|| panic!("no {at} in {row}"))
+                .to_string()
+        })
+        .collect()
+}

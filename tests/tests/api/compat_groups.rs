@@ -1,30 +1,9 @@
 //! The local API's user groups and assignments (`/usergroup/*`): shapes,
 //! defaults, sorting, filters, assignment by id, import, and refusals.
 
-use roster_tests::app::{Member, TestApp};
-use roster_tests::compat::{uuid, Answer};
-use serde_json::{json, Value};
-
-async fn call(
-    app: &TestApp,
-    who: &Member,
-    method: &str,
-    route: &str,
-    query: &str,
-    body: Option<Value>,
-) -> Answer {
-    let uri = format!("/usergroup/{route}?token={}&{query}", who.token);
-    app.send(method, &uri, None, body).await
-}
-
-fn names(page: &Value, at: &str) -> Vec<String> {
-    page["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|g| g.pointer(at).and_then(Value::as_str).unwrap().to_string())
-        .collect()
-}
+use roster_tests::app::TestApp;
+use roster_tests::compat::{column, uuid};
+use serde_json::json;
 
 #[tokio::test]
 async fn groups_insert_update_list_and_delete() {
@@ -33,8 +12,7 @@ async fn groups_insert_update_list_and_delete() {
     let insert = |name: &'static str| {
         let app = &app;
         async move {
-            call(
-                app,
+            app.usergroup(
                 &app.owner,
                 "POST",
                 "insert",
@@ -58,8 +36,7 @@ async fn groups_insert_update_list_and_delete() {
     insert("audio").await;
     insert("Zeta crew").await;
     // A name taken (in any case) is DUPLICATE; an empty one INVALID.
-    call(
-        &app,
+    app.usergroup(
         owner,
         "POST",
         "insert",
@@ -68,39 +45,34 @@ async fn groups_insert_update_list_and_delete() {
     )
     .await
     .refused("DUPLICATE");
-    let body = call(
-        &app,
-        owner,
-        "POST",
-        "insert",
-        "",
-        Some(json!({"name": " "})),
-    )
-    .await
-    .refused("INVALID");
+    let body = app
+        .usergroup(owner, "POST", "insert", "", Some(json!({"name": " "})))
+        .await
+        .refused("INVALID");
     assert!(body["errors"]["name"][0].is_string());
     // Name ascending by default, case-insensitively; `name` filters.
-    let page = call(&app, owner, "GET", "get_all", "", None).await.json();
-    assert_eq!(names(&page, "/name"), ["audio", "Design Team", "Zeta crew"]);
-    assert_eq!(page["options"], json!({"page": 1, "pageSize": 50}));
-    let page = call(
-        &app,
-        owner,
-        "GET",
-        "get_all",
-        "descending=true&pagesize=2",
-        None,
-    )
-    .await
-    .json();
-    assert_eq!(
-        (names(&page, "/name"), page["total"].clone()),
-        (vec!["Zeta crew".into(), "Design Team".into()], json!(3))
-    );
-    let page = call(&app, owner, "GET", "get_all", "name=TEAM", None)
+    let page = app
+        .usergroup(owner, "GET", "get_all", "", None)
         .await
         .json();
-    assert_eq!(names(&page, "/name"), ["Design Team"]);
+    assert_eq!(
+        column(&page, "/name"),
+        ["audio", "Design Team", "Zeta crew"]
+    );
+    assert_eq!(page["options"], json!({"page": 1, "pageSize": 50}));
+    let page = app
+        .usergroup(owner, "GET", "get_all", "descending=true&pagesize=2", None)
+        .await
+        .json();
+    assert_eq!(
+        (column(&page, "/name"), page["total"].clone()),
+        (vec!["Zeta crew".into(), "Design Team".into()], json!(3))
+    );
+    let page = app
+        .usergroup(owner, "GET", "get_all", "name=TEAM", None)
+        .await
+        .json();
+    assert_eq!(column(&page, "/name"), ["Design Team"]);
     for field in [
         "Id",
         "Name",
@@ -109,46 +81,39 @@ async fn groups_insert_update_list_and_delete() {
         "UserCount",
         "CreateDate",
     ] {
-        call(
-            &app,
-            owner,
-            "GET",
-            "get_all",
-            &format!("sortfield={field}"),
-            None,
-        )
-        .await
-        .json();
+        app.usergroup(owner, "GET", "get_all", &format!("sortfield={field}"), None)
+            .await
+            .json();
     }
-    call(&app, owner, "GET", "get_all", "sortfield=Members", None)
+    app.usergroup(owner, "GET", "get_all", "sortfield=Members", None)
         .await
         .refused("INVALID");
     // Update: omitted fields keep their values.
     let id = design["id"].as_str().unwrap();
-    let v = call(
-        &app,
-        owner,
-        "PUT",
-        "update",
-        "",
-        Some(json!({"id": id, "description": "new"})),
-    )
-    .await
-    .json();
+    let v = app
+        .usergroup(
+            owner,
+            "PUT",
+            "update",
+            "",
+            Some(json!({"id": id, "description": "new"})),
+        )
+        .await
+        .json();
     assert_eq!(
         (v["name"].clone(), v["description"].clone()),
         (json!("Design Team"), json!("new"))
     );
-    let v = call(
-        &app,
-        owner,
-        "PUT",
-        "update",
-        "",
-        Some(json!({"id": id, "name": "Design", "active": false})),
-    )
-    .await
-    .json();
+    let v = app
+        .usergroup(
+            owner,
+            "PUT",
+            "update",
+            "",
+            Some(json!({"id": id, "name": "Design", "active": false})),
+        )
+        .await
+        .json();
     assert_eq!(
         (
             v["name"].clone(),
@@ -157,8 +122,7 @@ async fn groups_insert_update_list_and_delete() {
         ),
         (json!("Design"), json!(false), json!("new"))
     );
-    call(
-        &app,
+    app.usergroup(
         owner,
         "PUT",
         "update",
@@ -167,33 +131,31 @@ async fn groups_insert_update_list_and_delete() {
     )
     .await
     .refused("DUPLICATE");
-    call(&app, owner, "PUT", "update", "", Some(json!({"name": "x"})))
+    app.usergroup(owner, "PUT", "update", "", Some(json!({"name": "x"})))
         .await
         .refused("INVALID");
     // Delete by id; then it is gone, and a second delete NOT_FOUND.
-    call(&app, owner, "DELETE", "delete", &format!("id={id}"), None)
+    app.usergroup(owner, "DELETE", "delete", &format!("id={id}"), None)
         .await
         .empty();
-    call(&app, owner, "DELETE", "delete", &format!("id={id}"), None)
+    app.usergroup(owner, "DELETE", "delete", &format!("id={id}"), None)
         .await
         .refused("NOT_FOUND");
-    let page = call(&app, owner, "GET", "get_all", "", None).await.json();
+    let page = app
+        .usergroup(owner, "GET", "get_all", "", None)
+        .await
+        .json();
     assert_eq!(page["total"], 2);
     // Only admins change groups; members read them.
     let bob = app.member("bob@example.com", "user").await;
-    call(
-        &app,
-        &bob,
-        "POST",
-        "insert",
-        "",
-        Some(json!({"name": "Mine"})),
-    )
-    .await
-    .refused("ACCESS");
-    call(&app, &bob, "GET", "get_all", "", None).await.json();
+    app.usergroup(&bob, "POST", "insert", "", Some(json!({"name": "Mine"})))
+        .await
+        .refused("ACCESS");
+    app.usergroup(&bob, "GET", "get_all", "", None).await.json();
     // A malformed body is 400.
-    let a = call(&app, owner, "POST", "insert", "", Some(json!({"name": 5}))).await;
+    let a = app
+        .usergroup(owner, "POST", "insert", "", Some(json!({"name": 5})))
+        .await;
     assert_eq!(a.status.as_u16(), 400);
 }
 
@@ -206,8 +168,7 @@ async fn assignments_by_id_with_their_defaults_and_filters() {
     let g = |name: &'static str| {
         let app = &app;
         async move {
-            call(
-                app,
+            app.usergroup(
                 &app.owner,
                 "POST",
                 "insert",
@@ -227,20 +188,21 @@ async fn assignments_by_id_with_their_defaults_and_filters() {
         {"userId": uuid(&amy.id), "userGroupId": design},
         {"userId": uuid(&bob.id), "userGroupId": ops},
     ]);
-    call(&app, owner, "POST", "assign_users", "", Some(pairs.clone()))
+    app.usergroup(owner, "POST", "assign_users", "", Some(pairs.clone()))
         .await
         .empty();
     // Again: the pairs exist and are skipped.
-    call(&app, owner, "POST", "assign_users", "", Some(pairs))
+    app.usergroup(owner, "POST", "assign_users", "", Some(pairs))
         .await
         .empty();
     // A group's users, by username ascending, each with the assignment id.
     let q = format!("userGroupId={design}");
-    let page = call(&app, owner, "GET", "get_assigned_users", &q, None)
+    let page = app
+        .usergroup(owner, "GET", "get_assigned_users", &q, None)
         .await
         .json();
     assert_eq!(
-        names(&page, "/user/username"),
+        column(&page, "/user/username"),
         ["amy@example.com", "bob@example.com"]
     );
     assert_eq!(page["total"], 2);
@@ -253,117 +215,86 @@ async fn assignments_by_id_with_their_defaults_and_filters() {
         ),
         (json!(uuid(&bob.id)), json!(design), json!("Design"))
     );
-    let page = call(
-        &app,
-        owner,
-        "GET",
-        "get_assigned_users",
-        &format!("{q}&descending=true&username=BO"),
-        None,
-    )
-    .await
-    .json();
-    assert_eq!(names(&page, "/user/username"), ["bob@example.com"]);
-    let page = call(
-        &app,
-        owner,
-        "GET",
-        "get_assigned_users",
-        &format!("{q}&sortfield=User.UserType"),
-        None,
-    )
-    .await
-    .json();
+    let page = app
+        .usergroup(
+            owner,
+            "GET",
+            "get_assigned_users",
+            &format!("{q}&descending=true&username=BO"),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(column(&page, "/user/username"), ["bob@example.com"]);
+    let page = app
+        .usergroup(
+            owner,
+            "GET",
+            "get_assigned_users",
+            &format!("{q}&sortfield=User.UserType"),
+            None,
+        )
+        .await
+        .json();
     assert_eq!(
-        names(&page, "/user/username"),
+        column(&page, "/user/username"),
         ["bob@example.com", "amy@example.com"]
     );
     // A user's groups, by group name ascending.
     let q = format!("userId={}", uuid(&bob.id));
-    let page = call(&app, &amy, "GET", "get_assigned_usergroups", &q, None)
+    let page = app
+        .usergroup(&amy, "GET", "get_assigned_usergroups", &q, None)
         .await
         .json();
-    assert_eq!(names(&page, "/userGroup/name"), ["Design", "ops"]);
-    let page = call(
-        &app,
-        owner,
-        "GET",
-        "get_assigned_usergroups",
-        &format!("{q}&name=OP"),
-        None,
-    )
-    .await
-    .json();
-    assert_eq!(names(&page, "/userGroup/name"), ["ops"]);
+    assert_eq!(column(&page, "/userGroup/name"), ["Design", "ops"]);
+    let page = app
+        .usergroup(
+            owner,
+            "GET",
+            "get_assigned_usergroups",
+            &format!("{q}&name=OP"),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(column(&page, "/userGroup/name"), ["ops"]);
     // Unassign by the assignment's own id.
     let id = page["data"][0]["id"].as_str().unwrap().to_string();
-    call(
-        &app,
-        &bob,
-        "DELETE",
-        "unassign_user",
-        &format!("id={id}"),
-        None,
-    )
-    .await
-    .refused("ACCESS");
-    call(
-        &app,
-        owner,
-        "DELETE",
-        "unassign_user",
-        &format!("id={id}"),
-        None,
-    )
-    .await
-    .empty();
-    call(
-        &app,
-        owner,
-        "DELETE",
-        "unassign_user",
-        &format!("id={id}"),
-        None,
-    )
-    .await
-    .refused("NOT_FOUND");
-    let page = call(&app, owner, "GET", "get_assigned_usergroups", &q, None)
+    app.usergroup(&bob, "DELETE", "unassign_user", &format!("id={id}"), None)
+        .await
+        .refused("ACCESS");
+    app.usergroup(owner, "DELETE", "unassign_user", &format!("id={id}"), None)
+        .await
+        .empty();
+    app.usergroup(owner, "DELETE", "unassign_user", &format!("id={id}"), None)
+        .await
+        .refused("NOT_FOUND");
+    let page = app
+        .usergroup(owner, "GET", "get_assigned_usergroups", &q, None)
         .await
         .json();
-    assert_eq!(names(&page, "/userGroup/name"), ["Design"]);
+    assert_eq!(column(&page, "/userGroup/name"), ["Design"]);
     // Assigned again, the pair is a new assignment: the old id names
     // nothing, and removing by it leaves the new one.
     let pair = json!([{"userId": uuid(&bob.id), "userGroupId": ops}]);
-    call(&app, owner, "POST", "assign_users", "", Some(pair))
+    app.usergroup(owner, "POST", "assign_users", "", Some(pair))
         .await
         .empty();
-    call(
-        &app,
-        owner,
-        "DELETE",
-        "unassign_user",
-        &format!("id={id}"),
-        None,
-    )
-    .await
-    .refused("NOT_FOUND");
-    let page = call(&app, owner, "GET", "get_assigned_usergroups", &q, None)
+    app.usergroup(owner, "DELETE", "unassign_user", &format!("id={id}"), None)
+        .await
+        .refused("NOT_FOUND");
+    let page = app
+        .usergroup(owner, "GET", "get_assigned_usergroups", &q, None)
         .await
         .json();
-    assert_eq!(names(&page, "/userGroup/name"), ["Design", "ops"]);
+    assert_eq!(column(&page, "/userGroup/name"), ["Design", "ops"]);
     let id = page["data"][1]["id"].as_str().unwrap().to_string();
-    call(
-        &app,
-        owner,
-        "DELETE",
-        "unassign_user",
-        &format!("id={id}"),
-        None,
-    )
-    .await
-    .empty();
+    app.usergroup(owner, "DELETE", "unassign_user", &format!("id={id}"), None)
+        .await
+        .empty();
     // With details: each group's users inline, projects and drives empty.
-    let page = call(&app, owner, "GET", "get_all_with_details", "", None)
+    let page = app
+        .usergroup(owner, "GET", "get_all_with_details", "", None)
         .await
         .json();
     let design_row = &page["data"][0];
@@ -386,8 +317,7 @@ async fn assignments_by_id_with_their_defaults_and_filters() {
     );
     // Refusals: unknown ids, missing ones, other people's pairs.
     let nobody = "00000000-0000-0000-0000-000000000000";
-    call(
-        &app,
+    app.usergroup(
         owner,
         "GET",
         "get_assigned_users",
@@ -396,21 +326,13 @@ async fn assignments_by_id_with_their_defaults_and_filters() {
     )
     .await
     .refused("NOT_FOUND");
-    call(&app, owner, "GET", "get_assigned_users", "", None)
+    app.usergroup(owner, "GET", "get_assigned_users", "", None)
         .await
         .refused("INVALID");
-    call(
-        &app,
-        owner,
-        "GET",
-        "get_assigned_usergroups",
-        "userId=nope",
-        None,
-    )
-    .await
-    .refused("INVALID");
-    call(
-        &app,
+    app.usergroup(owner, "GET", "get_assigned_usergroups", "userId=nope", None)
+        .await
+        .refused("INVALID");
+    app.usergroup(
         owner,
         "POST",
         "assign_users",
@@ -419,8 +341,7 @@ async fn assignments_by_id_with_their_defaults_and_filters() {
     )
     .await
     .refused("NOT_FOUND");
-    call(
-        &app,
+    app.usergroup(
         &bob,
         "POST",
         "assign_users",
@@ -429,14 +350,14 @@ async fn assignments_by_id_with_their_defaults_and_filters() {
     )
     .await
     .refused("ACCESS");
-    let a = call(
-        &app,
-        owner,
-        "POST",
-        "assign_users",
-        "",
-        Some(json!({"userId": "x"})),
-    )
-    .await;
+    let a = app
+        .usergroup(
+            owner,
+            "POST",
+            "assign_users",
+            "",
+            Some(json!({"userId": "x"})),
+        )
+        .await;
     assert_eq!(a.status.as_u16(), 400);
 }

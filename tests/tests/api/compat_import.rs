@@ -1,45 +1,24 @@
 //! The local API's `import_users`: entries of a user and its groups (by id,
 //! else by name) as roster's `group/import`, a result per entry.
 
-use roster_tests::app::{Member, TestApp};
-use roster_tests::compat::{uuid, Answer};
-use serde_json::{json, Value};
-
-async fn call(
-    app: &TestApp,
-    who: &Member,
-    method: &str,
-    route: &str,
-    query: &str,
-    body: Option<Value>,
-) -> Answer {
-    let uri = format!("/usergroup/{route}?token={}&{query}", who.token);
-    app.send(method, &uri, None, body).await
-}
-
-fn names(page: &Value, at: &str) -> Vec<String> {
-    page["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|g| g.pointer(at).and_then(Value::as_str).unwrap().to_string())
-        .collect()
-}
+use roster_tests::app::TestApp;
+use roster_tests::compat::{column, uuid};
+use serde_json::json;
 
 #[tokio::test]
 async fn import_users_maps_entries_to_groups_by_id_else_name() {
     let app = TestApp::new().await;
     let owner = &app.owner;
-    let design = call(
-        &app,
-        owner,
-        "POST",
-        "insert",
-        "",
-        Some(json!({"name": "Design Team"})),
-    )
-    .await
-    .json();
+    let design = app
+        .usergroup(
+            owner,
+            "POST",
+            "insert",
+            "",
+            Some(json!({"name": "Design Team"})),
+        )
+        .await
+        .json();
     let body = json!([
         {
             "user": {"username": "ada@example.com", "firstName": "Ada", "lastName": "Lovelace"},
@@ -48,7 +27,8 @@ async fn import_users_maps_entries_to_groups_by_id_else_name() {
         {"user": {"username": "not-an-email"}, "userGroups": []},
         {"user": "malformed"}
     ]);
-    let v = call(&app, owner, "POST", "import_users", "", Some(body))
+    let v = app
+        .usergroup(owner, "POST", "import_users", "", Some(body))
         .await
         .json();
     let results = v["results"].as_array().unwrap();
@@ -68,28 +48,34 @@ async fn import_users_maps_entries_to_groups_by_id_else_name() {
     );
     assert!(app.invite_token_from_mail("ada@example.com").is_some());
     let q = format!("userId={}", uuid(ada["id"].as_str().unwrap()));
-    let page = call(&app, owner, "GET", "get_assigned_usergroups", &q, None)
+    let page = app
+        .usergroup(owner, "GET", "get_assigned_usergroups", &q, None)
         .await
         .json();
-    assert_eq!(names(&page, "/userGroup/name"), ["Design Team", "New Crew"]);
+    assert_eq!(
+        column(&page, "/userGroup/name"),
+        ["Design Team", "New Crew"]
+    );
     // A group id that names no group, without a name: that row fails alone.
     let nobody = "00000000-0000-0000-0000-000000000000";
     let body = json!([{"user": {"username": "bo@example.com"}, "userGroups": [{"id": nobody}]}]);
-    let v = call(&app, owner, "POST", "import_users", "", Some(body))
+    let v = app
+        .usergroup(owner, "POST", "import_users", "", Some(body))
         .await
         .json();
     assert_eq!(v["results"][0]["error"]["errorCode"], "NOT_FOUND");
     // The same import twice changes nothing the second time.
     let again =
         json!([{"user": {"username": "ada@example.com"}, "userGroups": [{"name": "New Crew"}]}]);
-    let v = call(&app, owner, "POST", "import_users", "", Some(again))
+    let v = app
+        .usergroup(owner, "POST", "import_users", "", Some(again))
         .await
         .json();
     assert_eq!(v["results"][0]["status"], "existing");
     // Admins only.
     let bob = app.member("bob@example.com", "user").await;
     let row = json!([{"user": {"username": "cy@example.com"}, "userGroups": []}]);
-    call(&app, &bob, "POST", "import_users", "", Some(row))
+    app.usergroup(&bob, "POST", "import_users", "", Some(row))
         .await
         .refused("ACCESS");
 }

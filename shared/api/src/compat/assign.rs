@@ -10,8 +10,7 @@ use roster_core::{Error, Roster};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::groups::{id_param, matches, name_filter};
-use super::offset::{Listing, Params};
+use super::offset::{contains, Listing, Params};
 use super::shapes::{self, AssignmentObject, GroupObject, UserObject};
 use super::{CompatError, CompatReply};
 use crate::{ApiError, Call};
@@ -45,17 +44,12 @@ fn listing(params: &Params, default: &str) -> Result<Listing, CompatError> {
 pub async fn assigned_users(roster: &Roster, call: Call) -> Result<CompatReply, CompatError> {
     let params = Params::of(&call);
     let listing = listing(&params, "user.username")?;
-    let needle = match params.text("username") {
-        Some(n) if n.chars().count() > Email::MAX_LEN => {
-            return Err(Error::invalid("username", "username is longer than 254 characters").into())
-        }
-        n => n.map(|n| n.trim().to_lowercase()),
-    };
-    let gid = GroupId::parse_field("userGroupId", &id_param(&call, "userGroupId")?)?;
+    let needle = params.substring("username", Email::MAX_LEN)?;
+    let gid = GroupId::parse_field("userGroupId", Params::of(&call).required("userGroupId")?)?;
     let (group, members) = roster.assignments_of_group(call.caller()?, gid).await?;
     let rows: Vec<AssignmentDto> = members
         .iter()
-        .filter(|(_, u)| matches(u.email.as_str(), needle.as_deref()))
+        .filter(|(_, u)| contains(u.email.as_str(), needle.as_deref()))
         .map(|(m, u)| AssignmentDto {
             assignment: shapes::assignment_object(m),
             user: shapes::user_object(u),
@@ -68,12 +62,12 @@ pub async fn assigned_users(roster: &Roster, call: Call) -> Result<CompatReply, 
 pub async fn assigned_groups(roster: &Roster, call: Call) -> Result<CompatReply, CompatError> {
     let params = Params::of(&call);
     let listing = listing(&params, "userGroup.name")?;
-    let needle = name_filter(&params)?;
-    let uid = UserId::parse_field("userId", &id_param(&call, "userId")?)?;
+    let needle = params.substring("name", GroupName::MAX_LEN)?;
+    let uid = UserId::parse_field("userId", Params::of(&call).required("userId")?)?;
     let (user, groups) = roster.assignments_of_user(call.caller()?, uid).await?;
     let rows: Vec<AssignmentDto> = groups
         .iter()
-        .filter(|(_, g)| matches(&g.name, needle.as_deref()))
+        .filter(|(_, g)| contains(&g.name, needle.as_deref()))
         .map(|(m, g)| AssignmentDto {
             assignment: shapes::assignment_object(m),
             user: shapes::user_object(&user),
@@ -109,7 +103,7 @@ pub async fn assign(roster: &Roster, call: Call) -> Result<CompatReply, CompatEr
 
 /// `unassign_user?id=`: the assignment named by its own id.
 pub async fn unassign(roster: &Roster, call: Call) -> Result<CompatReply, CompatError> {
-    let mid = MembershipId::parse_field("id", &id_param(&call, "id")?)?;
+    let mid = MembershipId::parse_field("id", Params::of(&call).required("id")?)?;
     roster.unassign_membership(call.caller()?, mid).await?;
     Ok(CompatReply::Empty)
 }

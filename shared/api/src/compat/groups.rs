@@ -3,7 +3,7 @@
 //! asked otherwise), `insert`, `update` (omitted fields keep their values)
 //! and `delete?id=` (its memberships go with it).
 
-use roster_core::domain::{Description, GroupId, GroupName};
+use roster_core::domain::{GroupId, GroupName};
 use roster_core::groups::{GroupChange, NewGroup};
 use std::collections::HashMap;
 
@@ -14,26 +14,10 @@ use roster_core::{Error, Roster};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::offset::{Collection, Listing, Params, MAX_DETAILS_PAGE_SIZE, MAX_PAGE_SIZE};
+use super::offset::{contains, Collection, Listing, Params, MAX_DETAILS_PAGE_SIZE, MAX_PAGE_SIZE};
 use super::shapes;
 use super::{CompatError, CompatReply};
 use crate::Call;
-
-/// `name` filters: a group name's length, at most.
-pub(super) fn name_filter(params: &Params) -> Result<Option<String>, CompatError> {
-    match params.text("name") {
-        Some(n) if n.chars().count() > GroupName::MAX_LEN => Err(Error::invalid(
-            "name",
-            format!("name is longer than {} characters", GroupName::MAX_LEN),
-        )
-        .into()),
-        n => Ok(n.map(|n| n.trim().to_lowercase())),
-    }
-}
-
-pub(super) fn matches(name: &str, needle: Option<&str>) -> bool {
-    needle.is_none_or(|n| name.to_lowercase().contains(n))
-}
 
 async fn list(roster: &Roster, call: Call, details: bool) -> Result<CompatReply, CompatError> {
     let params = Params::of(&call);
@@ -43,13 +27,13 @@ async fn list(roster: &Roster, call: Call, details: bool) -> Result<CompatReply,
         MAX_PAGE_SIZE
     };
     let listing = Listing::read_up_to(&params, shapes::GROUP_FIELDS, "name", false, max)?;
-    let needle = name_filter(&params)?;
+    let needle = params.substring("name", GroupName::MAX_LEN)?;
     let caller = call.caller()?;
     let groups: Vec<Group> = roster
         .all_groups(caller)
         .await?
         .into_iter()
-        .filter(|g| matches(&g.name, needle.as_deref()))
+        .filter(|g| contains(&g.name, needle.as_deref()))
         .collect();
     let mut page = listing.collect(groups.iter().map(shapes::group_object).collect())?;
     if details && !page.data.is_empty() {
@@ -128,11 +112,11 @@ struct GroupBody {
 
 pub async fn insert(roster: &Roster, call: Call) -> Result<CompatReply, CompatError> {
     let b: GroupBody = call.body()?;
-    let new = NewGroup {
-        name: GroupName::parse("name", b.name.as_deref().unwrap_or(""))?,
-        description: Description::parse(b.description.as_deref().unwrap_or(""))?,
-        active: b.active.unwrap_or(true),
-    };
+    let new = NewGroup::parse(
+        b.name.as_deref().unwrap_or(""),
+        b.description.as_deref(),
+        b.active,
+    )?;
     let group = roster.create_group(call.caller()?, new).await?;
     CompatReply::json(&shapes::group_object(&group))
 }
@@ -143,33 +127,13 @@ pub async fn update(roster: &Roster, call: Call) -> Result<CompatReply, CompatEr
         b.id.as_deref()
             .ok_or_else(|| Error::invalid("id", "id is required"))?;
     let id = GroupId::parse_field("id", id)?;
-    let change = GroupChange {
-        name: b
-            .name
-            .as_deref()
-            .map(|n| GroupName::parse("name", n))
-            .transpose()?,
-        description: b
-            .description
-            .as_deref()
-            .map(Description::parse)
-            .transpose()?,
-        active: b.active,
-    };
+    let change = GroupChange::parse(b.name.as_deref(), b.description.as_deref(), b.active)?;
     let group = roster.update_group(call.caller()?, id, change).await?;
     CompatReply::json(&shapes::group_object(&group))
 }
 
-/// The `?id=` a route names its object by.
-pub(super) fn id_param(call: &Call, name: &'static str) -> Result<String, CompatError> {
-    Params::of(call)
-        .text(name)
-        .map(str::to_string)
-        .ok_or_else(|| Error::invalid(name, format!("{name} is required")).into())
-}
-
 pub async fn delete(roster: &Roster, call: Call) -> Result<CompatReply, CompatError> {
-    let id = GroupId::parse_field("id", &id_param(&call, "id")?)?;
+    let id = GroupId::parse_field("id", Params::of(&call).required("id")?)?;
     roster.remove_group(call.caller()?, id).await?;
     Ok(CompatReply::Empty)
 }

@@ -39,6 +39,22 @@ impl<'a> Params<'a> {
             .filter(|v| !v.trim().is_empty())
     }
 
+    /// A parameter the route can't do without (`INVALID` when missing).
+    pub fn required(&self, name: &'static str) -> Result<&'a str, CompatError> {
+        self.text(name)
+            .ok_or_else(|| Error::invalid(name, format!("{name} is required")).into())
+    }
+
+    /// A case-insensitive substring filter of at most `max` characters, lower-cased.
+    pub fn substring(&self, name: &'static str, max: usize) -> Result<Option<String>, CompatError> {
+        match self.text(name) {
+            Some(n) if n.chars().count() > max => {
+                Err(Error::invalid(name, format!("{name} is longer than {max} characters")).into())
+            }
+            n => Ok(n.map(|n| n.trim().to_lowercase())),
+        }
+    }
+
     /// A whole number; a value that isn't one is a malformed request (400).
     pub fn number(&self, name: &str) -> Result<Option<i64>, CompatError> {
         self.text(name)
@@ -76,6 +92,11 @@ impl<'a> Params<'a> {
             },
         }
     }
+}
+
+/// Whether `text` holds `needle` (a [`Params::substring`]), ignoring case.
+pub fn contains(text: &str, needle: Option<&str>) -> bool {
+    needle.is_none_or(|n| text.to_lowercase().contains(n))
 }
 
 /// How a list is ordered and cut.

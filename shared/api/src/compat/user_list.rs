@@ -9,10 +9,10 @@ use std::collections::HashMap;
 use roster_core::domain::Email;
 use roster_core::repo::groups::{Group, Membership};
 use roster_core::repo::User;
-use roster_core::{Error, Roster};
+use roster_core::Roster;
 use serde_json::{json, Value};
 
-use super::offset::{Collection, Listing, Params, MAX_DETAILS_PAGE_SIZE, MAX_PAGE_SIZE};
+use super::offset::{contains, Collection, Listing, Params, MAX_DETAILS_PAGE_SIZE, MAX_PAGE_SIZE};
 use super::shapes::{self, GroupObject, UserObject};
 use super::{CompatError, CompatReply};
 use crate::Call;
@@ -39,12 +39,7 @@ async fn list(roster: &Roster, call: Call, details: Details) -> Result<CompatRep
         shapes::ACTIVE | shapes::INACTIVE | shapes::PENDING,
     )?;
     let types = params.flags("userType", shapes::ADMIN | shapes::USER | shapes::VIEWER)?;
-    let needle = match params.text("username") {
-        Some(n) if n.chars().count() > Email::MAX_LEN => {
-            return Err(Error::invalid("username", "username is longer than 254 characters").into())
-        }
-        n => n.map(|n| n.trim().to_lowercase()),
-    };
+    let needle = params.substring("username", Email::MAX_LEN)?;
     let deleted = params.flag("deleted")?.unwrap_or(false);
     let caller = call.caller()?;
     let users = roster.all_users(caller).await?;
@@ -55,9 +50,7 @@ async fn list(roster: &Roster, call: Call, details: Details) -> Result<CompatRep
     let wanted = |o: &UserObject| {
         o.status & statuses != 0
             && o.user_type & types != 0
-            && needle
-                .as_deref()
-                .is_none_or(|n| o.username.to_lowercase().contains(n))
+            && contains(o.username, needle.as_deref())
     };
     let rows: Vec<UserObject> = users
         .iter()

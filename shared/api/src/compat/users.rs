@@ -155,10 +155,7 @@ pub async fn edit_local(roster: &Roster, call: Call) -> Result<CompatReply, Comp
 /// `delete_user?id=`: removes the user (its seat, e-mail, memberships and
 /// sessions go; a tombstone stays for `deleted=true`).
 pub async fn delete(roster: &Roster, call: Call) -> Result<CompatReply, CompatError> {
-    let id = super::offset::Params::of(&call)
-        .text("id")
-        .ok_or_else(|| Error::invalid("id", "id is required"))?;
-    let id = UserId::parse_field("id", id)?;
+    let id = UserId::parse_field("id", super::offset::Params::of(&call).required("id")?)?;
     roster.remove_user(call.caller()?, UserRef::Id(id)).await?;
     Ok(CompatReply::Empty)
 }

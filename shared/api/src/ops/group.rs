@@ -4,7 +4,7 @@ mod import;
 
 pub use import::{import, IMPORT_BODY_LIMIT};
 
-use roster_core::domain::{Description, GroupId, GroupName, UserId};
+use roster_core::domain::{GroupId, GroupName, UserId};
 use roster_core::groups::{GroupChange, NewGroup};
 use roster_core::users::UserFilter;
 use roster_core::Roster;
@@ -24,11 +24,7 @@ struct CreateBody {
 pub async fn create(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
     call.no_query()?;
     let b: CreateBody = call.body()?;
-    let new = NewGroup {
-        name: GroupName::parse("name", &b.name)?,
-        description: Description::parse(b.description.as_deref().unwrap_or(""))?,
-        active: b.active.unwrap_or(true),
-    };
+    let new = NewGroup::parse(&b.name, b.description.as_deref(), b.active)?;
     let group = roster.create_group(call.caller()?, new).await?;
     Reply::json(&views::group(&group))
 }
@@ -61,19 +57,7 @@ pub async fn update(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
     call.no_query()?;
     let b: UpdateBody = call.body()?;
     let id = GroupId::parse(&b.id)?;
-    let change = GroupChange {
-        name: b
-            .name
-            .as_deref()
-            .map(|n| GroupName::parse("name", n))
-            .transpose()?,
-        description: b
-            .description
-            .as_deref()
-            .map(Description::parse)
-            .transpose()?,
-        active: b.active,
-    };
+    let change = GroupChange::parse(b.name.as_deref(), b.description.as_deref(), b.active)?;
     let group = roster.update_group(call.caller()?, id, change).await?;
     Reply::json(&views::group(&group))
 }

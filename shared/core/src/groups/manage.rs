@@ -35,6 +35,32 @@ pub struct GroupChange {
     pub active: Option<bool>,
 }
 
+impl NewGroup {
+    /// From a request's values: no description is empty, no `active` true.
+    pub fn parse(name: &str, description: Option<&str>, active: Option<bool>) -> Result<NewGroup> {
+        Ok(NewGroup {
+            name: GroupName::parse("name", name)?,
+            description: Description::parse(description.unwrap_or(""))?,
+            active: active.unwrap_or(true),
+        })
+    }
+}
+
+impl GroupChange {
+    /// From a request's values; what is absent stays as it is.
+    pub fn parse(
+        name: Option<&str>,
+        description: Option<&str>,
+        active: Option<bool>,
+    ) -> Result<GroupChange> {
+        Ok(GroupChange {
+            name: name.map(|n| GroupName::parse("name", n)).transpose()?,
+            description: description.map(Description::parse).transpose()?,
+            active,
+        })
+    }
+}
+
 pub(crate) fn name_taken() -> Error {
     Error::conflict("name", "a group with this name already exists")
 }
