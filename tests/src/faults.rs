@@ -177,3 +177,13 @@ impl Mailer for Recording {
         Ok(())
     }
 }
+
+/// A test app whose table is a [`FaultyTable`] over its own.
+pub async fn faulty_app() -> (crate::app::TestApp, Arc<FaultyTable>) {
+    let mut app = crate::app::TestApp::new().await;
+    let table = FaultyTable::new(app.roster.table.clone());
+    let mut roster = app.roster.clone();
+    roster.table = table.clone();
+    app.use_roster(roster);
+    (app, table)
+}

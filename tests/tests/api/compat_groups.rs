@@ -1,8 +1,10 @@
 //! The local API's user groups and assignments (`/usergroup/*`): shapes,
 //! defaults, sorting, filters, assignment by id, import, and refusals.
 
+use roster_core::ports::{Key, Op};
 use roster_tests::app::TestApp;
 use roster_tests::compat::{column, uuid};
+use roster_tests::faults::faulty_app;
 use serde_json::json;
 
 #[tokio::test]
@@ -360,4 +362,51 @@ async fn assignments_by_id_with_their_defaults_and_filters() {
         )
         .await;
     assert_eq!(a.status.as_u16(), 400);
+}
+
+#[tokio::test]
+async fn unassign_by_id_never_removes_an_assignment_made_again_meanwhile() {
+    let (app, table) = faulty_app().await;
+    let owner = &app.owner;
+    let bob = app.member("bob@example.com", "user").await;
+    let group = app
+        .usergroup(owner, "POST", "insert", "", Some(json!({"name": "Crew"})))
+        .await
+        .json();
+    let gid = group["id"].as_str().unwrap();
+    let pair = json!([{"userId": uuid(&bob.id), "userGroupId": gid}]);
+    app.usergroup(owner, "POST", "assign_users", "", Some(pair))
+        .await
+        .empty();
+    let q = format!("userGroupId={gid}");
+    let page = app
+        .usergroup(owner, "GET", "get_assigned_users", &q, None)
+        .await
+        .json();
+    let old = page["data"][0]["id"].as_str().unwrap().to_string();
+    // Between the lookup of the old id and the delete, another request
+    // unassigns the pair and assigns it again: a new assignment, a new id.
+    let account = app.as_owner("account/get", json!({})).await.ok()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let gid_native = roster_core::domain::GroupId::parse(gid).unwrap();
+    let key = Key::new(
+        format!("ACCT#{account}"),
+        format!("MEMBER#{gid_native}#{}", bob.id),
+    );
+    let renewed = roster_core::domain::MembershipId::new();
+    table.interleave_before_write_to(
+        key.clone(),
+        vec![Op::update(key).set("id", renewed.to_string())],
+    );
+    app.usergroup(owner, "DELETE", "unassign_user", &format!("id={old}"), None)
+        .await
+        .refused("NOT_FOUND");
+    let page = app
+        .usergroup(owner, "GET", "get_assigned_users", &q, None)
+        .await
+        .json();
+    assert_eq!(page["data"][0]["id"], renewed.uuid());
+    assert_eq!(page["total"], 1);
 }

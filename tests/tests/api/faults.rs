@@ -4,21 +4,12 @@ use std::sync::Arc;
 
 use roster_core::ports::TableError;
 use roster_tests::app::TestApp;
-use roster_tests::faults::{DownMailer, FaultyTable};
+use roster_tests::faults::{faulty_app, DownMailer};
 use serde_json::json;
-
-async fn faulty() -> (TestApp, Arc<FaultyTable>) {
-    let mut app = TestApp::new().await;
-    let table = FaultyTable::new(app.roster.table.clone());
-    let mut roster = app.roster.clone();
-    roster.table = table.clone();
-    app.use_roster(roster);
-    (app, table)
-}
 
 #[tokio::test]
 async fn an_internal_error_hides_its_detail_and_names_the_request() {
-    let (app, table) = faulty().await;
+    let (app, table) = faulty_app().await;
     table.fail_next_write(TableError::Internal(
         "disk full at /var/secret/roster.redb".into(),
     ));
@@ -38,7 +29,7 @@ async fn an_internal_error_hides_its_detail_and_names_the_request() {
 
 #[tokio::test]
 async fn a_transaction_conflict_is_unavailable() {
-    let (app, table) = faulty().await;
+    let (app, table) = faulty_app().await;
     table.fail_next_write(TableError::Conflict);
     app.as_owner(
         "user/invite",
@@ -50,7 +41,7 @@ async fn a_transaction_conflict_is_unavailable() {
 
 #[tokio::test]
 async fn an_unreachable_store_is_unavailable() {
-    let (app, table) = faulty().await;
+    let (app, table) = faulty_app().await;
     table.fail_reads(Some(|| {
         TableError::Unavailable("connect timeout 10.0.0.7".into())
     }));
@@ -63,7 +54,7 @@ async fn an_unreachable_store_is_unavailable() {
 
 #[tokio::test]
 async fn a_store_that_is_throttled_or_unreachable_on_write_is_unavailable() {
-    let (app, table) = faulty().await;
+    let (app, table) = faulty_app().await;
     table.fail_next_write(TableError::Unavailable(
         "DynamoDB TransactWriteItems: ProvisionedThroughputExceededException".into(),
     ));

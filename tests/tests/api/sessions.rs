@@ -1,10 +1,8 @@
 //! Sessions: refresh rotation, logout, and changes that act on the next request.
 
-use std::sync::Arc;
-
 use roster_core::ports::{Key, Op};
 use roster_tests::app::{TestApp, OWNER_EMAIL, PASSWORD};
-use roster_tests::faults::FaultyTable;
+use roster_tests::faults::faulty_app;
 use serde_json::json;
 
 #[tokio::test]
@@ -272,7 +270,7 @@ async fn replaying_the_refresh_token_just_rotated_away_ends_the_session_and_its_
 
 #[tokio::test]
 async fn change_password_ends_the_sessions_even_when_the_user_was_written_meanwhile() {
-    let (app, table) = faulty().await;
+    let (app, table) = faulty_app().await;
     let ann = app.member("ann@example.com", "user").await;
     let other = app.logged_in("ann@example.com", PASSWORD).await;
     // An admin's edit lands between the password change and the write that
@@ -303,15 +301,6 @@ async fn change_password_ends_the_sessions_even_when_the_user_was_written_meanwh
         .ok();
     // The admin's edit is kept too.
     assert_eq!(v["user"]["first"], "Edited");
-}
-
-async fn faulty() -> (TestApp, Arc<FaultyTable>) {
-    let mut app = TestApp::new().await;
-    let table = FaultyTable::new(app.roster.table.clone());
-    let mut roster = app.roster.clone();
-    roster.table = table.clone();
-    app.use_roster(roster);
-    (app, table)
 }
 
 async fn account_of(app: &TestApp, who: &roster_tests::app::Member) -> String {
