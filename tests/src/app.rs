@@ -204,6 +204,11 @@ impl TestApp {
         self.roster = roster;
     }
 
+    /// The router every call goes through, for tests that read headers.
+    pub fn router(&self) -> Router {
+        self.router.clone()
+    }
+
     /// `POST /<path>` with a JSON body and an optional bearer token.
     pub async fn call(&self, path: &str, token: Option<&str>, body: Value) -> Resp {
         self.raw(path, "", token, body.to_string().into_bytes())

@@ -5,6 +5,7 @@
 use axum::body::Body;
 use http_body_util::BodyExt;
 use roster_api::compat::{Auth, Route, ROUTES};
+use roster_api::pages::PAGES;
 use roster_api::{router_for, Function, OPERATIONS};
 use roster_tests::app::TestApp;
 use tower::ServiceExt;
@@ -40,7 +41,7 @@ fn every_operation_has_an_event_file() {
         .count();
     assert_eq!(
         files,
-        OPERATIONS.len() + ROUTES.len(),
+        OPERATIONS.len() + ROUTES.len() + PAGES.len() + 1,
         "events/ holds files for no operation"
     );
     let missing: Vec<_> = ROUTES
@@ -127,6 +128,41 @@ async fn every_event_runs_through_its_functions_router_only() {
                 assert!(status.as_u16() < 500, "{}: {status} {v}", op.path);
             } else {
                 assert!(unrouted, "{} is served by {:?} too", op.path, function);
+            }
+        }
+    }
+}
+
+/// `/login` → `events/page-login.json` (`/` → `page-index.json`), and the
+/// assets' route → `page-assets.json`.
+fn page_event_file(path: &str) -> std::path::PathBuf {
+    let name = match path.trim_start_matches('/') {
+        "" => "index",
+        p if p.starts_with("assets/") => "assets",
+        p => p,
+    };
+    event_file("x").with_file_name(format!("page-{name}.json"))
+}
+
+#[tokio::test]
+async fn every_page_event_runs_through_the_public_functions_router_only() {
+    let app = TestApp::new().await;
+    let paths = PAGES
+        .iter()
+        .map(|p| p.path)
+        .chain([roster_api::pages::ASSETS_ROUTE]);
+    for path in paths {
+        let text = std::fs::read_to_string(page_event_file(path)).unwrap();
+        for function in [Function::Public, Function::Read, Function::Write] {
+            let (status, body) = run_event(&app, &text, function, None).await;
+            if function == Function::Public {
+                assert_eq!(status, 200, "{path}: {body}");
+                assert!(!body.contains("no such operation"), "{path}");
+            } else {
+                assert!(
+                    body.contains("no such operation"),
+                    "{path} is served by {function:?} too"
+                );
             }
         }
     }

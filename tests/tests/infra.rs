@@ -1,5 +1,5 @@
 //! `infra/template.yaml` against the operation tables: one route per
-//! operation and compatibility route, on the function the table names, and the read function with no
+//! operation, compatibility route and page, on the function the table names, and the read function with no
 //! write permission. (`cfn-lint` checks the template itself in the test command.)
 
 use std::collections::BTreeSet;
@@ -27,7 +27,7 @@ fn routes(text: &str) -> BTreeSet<(String, String, String)> {
 }
 
 #[test]
-fn every_operation_and_compatibility_route_has_one_route_on_its_function() {
+fn every_operation_compatibility_route_and_page_has_one_route_on_its_function() {
     let native = OPERATIONS.iter().map(|op| {
         (
             resource_name(op.function),
@@ -42,7 +42,15 @@ fn every_operation_and_compatibility_route_has_one_route_on_its_function() {
             r.path.to_string(),
         )
     });
-    let expected: BTreeSet<_> = native.chain(compat).collect();
+    let pages = roster_api::pages::PAGES
+        .iter()
+        .map(|p| (resource_name(p.function), "GET".into(), p.path.to_string()))
+        .chain([(
+            resource_name(roster_api::Function::Public),
+            "GET".into(),
+            roster_api::pages::ASSETS_ROUTE.to_string(),
+        )]);
+    let expected: BTreeSet<_> = native.chain(compat).chain(pages).collect();
     assert_eq!(routes(&template()), expected);
 }
 

@@ -10,6 +10,7 @@ pub mod compat;
 mod error;
 pub mod operator;
 mod ops;
+pub mod pages;
 mod router;
 mod views;
 

@@ -15,16 +15,21 @@ use roster_core::{Error, Roster};
 use serde_json::{json, Value};
 use tracing::Instrument;
 
-use crate::compat;
 use crate::ops::{Function, Operation, OPERATIONS};
+use crate::{compat, pages};
 use crate::{ApiError, Call};
 
-/// Every operation and compatibility route, for the local server.
+/// Every operation, compatibility route and page, for the local server.
 pub fn router(roster: Roster) -> Router {
-    build(roster, OPERATIONS.iter(), compat::ROUTES.iter())
+    build(
+        roster,
+        OPERATIONS.iter(),
+        compat::ROUTES.iter(),
+        pages::PAGES.iter(),
+    )
 }
 
-/// The operations and compatibility routes one Lambda function serves.
+/// The operations, compatibility routes and pages one Lambda function serves.
 pub fn router_for(function: Function, roster: Roster) -> Router {
     build(
         roster,
@@ -32,6 +37,7 @@ pub fn router_for(function: Function, roster: Roster) -> Router {
         compat::ROUTES
             .iter()
             .filter(move |r| r.function == function),
+        pages::PAGES.iter().filter(move |p| p.function == function),
     )
 }
 
@@ -39,8 +45,17 @@ fn build(
     roster: Roster,
     ops: impl Iterator<Item = &'static Operation>,
     routes: impl Iterator<Item = &'static compat::Route>,
+    pages: impl Iterator<Item = &'static pages::Page>,
 ) -> Router {
     let mut router = Router::new();
+    let mut assets = false;
+    for page in pages {
+        router = router.route(page.path, get(move || pages::serve_page(page)));
+        assets = true;
+    }
+    if assets {
+        router = router.route(pages::ASSETS_ROUTE, get(pages::serve_asset));
+    }
     for op in ops {
         router = router.route(
             &format!("/{}", op.path),

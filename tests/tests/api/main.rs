@@ -23,6 +23,7 @@ mod mfa;
 mod mfa_login;
 mod mfa_reset;
 mod operator;
+mod pages;
 mod passwords;
 mod plans;
 mod register;
