@@ -57,6 +57,11 @@ pub struct Config {
           value_parser = clap::value_parser!(i64).range(1..=36_500))]
     pub audit_days: i64,
 
+    /// How long an invite's link works: a number and a unit, s, m, h or d
+    /// (1 s to 30 days).
+    #[arg(long, env = "ROSTER_INVITE_TTL", default_value = "7d", value_parser = invite_ttl)]
+    pub invite_ttl: i64,
+
     /// Let anyone create an account with `user/login` `{register: true, …}`.
     #[arg(long, env = "ROSTER_OPEN_REGISTRATION")]
     pub open_registration: bool,
@@ -117,6 +122,11 @@ pub struct Config {
     /// Log filter (tracing's EnvFilter syntax).
     #[arg(long, env = "ROSTER_LOG", default_value = "info")]
     pub log: String,
+}
+
+/// `--invite-ttl`, in ms.
+fn invite_ttl(text: &str) -> Result<i64, String> {
+    roster_core::clock::parse_duration_ms(text, roster_core::clock::INVITE_TTL_RANGE_MS)
 }
 
 impl Config {

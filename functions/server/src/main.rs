@@ -74,6 +74,7 @@ async fn build(config: &Config) -> Result<Roster, String> {
         open_registration: config.open_registration,
         mfa_issuer: config.mfa_issuer.clone(),
         audit_days: config.audit_days,
+        invite_ttl_ms: config.invite_ttl,
     };
     match config.backend {
         Backend::Embedded => roster_embedded::open(&config.data_dir, settings, &config.mail_from),

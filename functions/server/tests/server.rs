@@ -245,3 +245,41 @@ fn an_invitee_signs_up_through_the_hosted_ui() {
     assert_eq!(st, 200, "{again}");
     assert_eq!(again["user"]["id"], invited["id"]);
 }
+
+#[test]
+fn invite_links_last_as_long_as_invite_ttl_says() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut args = owner_flags();
+    args.extend(["--invite-ttl", "1s"]);
+    let s = start(dir.path(), &args);
+    let owner = token(&login(&s, OWNER, PW));
+    let (status, v) = s.post(
+        "user/invite",
+        Some(&owner),
+        &json!({"email": "late@example.com", "role": "user"}),
+    );
+    assert_eq!(status, 200, "{v}");
+    let link = v["inviteUrl"].as_str().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1_500));
+    let (status, v) = s.post("user/signupInfo", None, &json!({"token": token_of(link)}));
+    assert_eq!(
+        (status, v["error"]["code"].as_str()),
+        (400, Some("TOKEN_EXPIRED")),
+        "{v}"
+    );
+}
+
+#[test]
+fn a_malformed_invite_ttl_stops_the_server_with_a_message() {
+    for bad in ["7", "0s", "31d", "1w"] {
+        let dir = tempfile::tempdir().unwrap();
+        let out = std::process::Command::new(BIN)
+            .args(["--listen", "127.0.0.1:0", "--invite-ttl", bad, "--data-dir"])
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{bad}");
+        let text = String::from_utf8_lossy(&out.stderr);
+        assert!(text.contains("--invite-ttl"), "{bad}: {text}");
+    }
+}

@@ -108,7 +108,7 @@ impl AwsSettings {
 }
 
 /// `Settings` of a Lambda: `ROSTER_PUBLIC_URL`, `ROSTER_OPEN_REGISTRATION`,
-/// `ROSTER_MFA_ISSUER`, `ROSTER_AUDIT_DAYS`.
+/// `ROSTER_MFA_ISSUER`, `ROSTER_AUDIT_DAYS`, `ROSTER_INVITE_TTL`.
 pub fn settings_from_env() -> Result<Settings, String> {
     let public_url = std::env::var("ROSTER_PUBLIC_URL")
         .map_err(|_| "ROSTER_PUBLIC_URL is not set".to_string())?;
@@ -125,11 +125,19 @@ pub fn settings_from_env() -> Result<Settings, String> {
             .ok_or_else(|| "ROSTER_AUDIT_DAYS must be 1 to 36500".to_string())?,
         _ => roster_core::DEFAULT_AUDIT_DAYS,
     };
+    let invite_ttl_ms = match std::env::var("ROSTER_INVITE_TTL") {
+        Ok(ttl) if !ttl.is_empty() => {
+            roster_core::clock::parse_duration_ms(&ttl, roster_core::clock::INVITE_TTL_RANGE_MS)
+                .map_err(|e| format!("ROSTER_INVITE_TTL: {e}"))?
+        }
+        _ => roster_core::repo::tokens::INVITE_TTL_MS,
+    };
     Ok(Settings {
         public_url: public_url.trim_end_matches('/').to_string(),
         open_registration: matches!(open.as_str(), "1" | "true" | "yes"),
         mfa_issuer: issuer,
         audit_days,
+        invite_ttl_ms,
     })
 }
 

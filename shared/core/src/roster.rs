@@ -23,6 +23,8 @@ pub struct Settings {
     pub mfa_issuer: String,
     /// Days an audit entry is kept (`--audit-days`).
     pub audit_days: i64,
+    /// How long an invite's link works, in ms (`--invite-ttl`).
+    pub invite_ttl_ms: i64,
 }
 
 impl Settings {
@@ -33,6 +35,7 @@ impl Settings {
             open_registration: false,
             mfa_issuer: DEFAULT_MFA_ISSUER.into(),
             audit_days: DEFAULT_AUDIT_DAYS,
+            invite_ttl_ms: crate::repo::tokens::INVITE_TTL_MS,
         }
     }
 }

@@ -99,14 +99,17 @@ async fn a_reset_sets_the_password_spends_the_link_and_ends_every_session() {
         .await
         .err(401, "UNAUTHENTICATED");
     app.logged_in("ann@example.com", NEW).await;
-    // The link worked once.
-    app.call(
-        "user/resetPassword",
-        None,
-        json!({"token": token, "password": "yet another passphrase"}),
-    )
-    .await
-    .err(400, "TOKEN_INVALID");
+    // The link worked once, and says so.
+    let again = app
+        .call(
+            "user/resetPassword",
+            None,
+            json!({"token": token, "password": "yet another passphrase"}),
+        )
+        .await;
+    again.err(400, "TOKEN_INVALID");
+    let message = again.body["error"]["message"].as_str().unwrap_or("");
+    assert!(message.contains("already used"), "{}", again.body);
 }
 
 #[tokio::test]

@@ -103,6 +103,64 @@ async fn resending_rotates_the_token() {
     .ok();
 }
 
+/// The error message of a refused call.
+fn message(resp: &roster_tests::app::Resp) -> String {
+    resp.body["error"]["message"]
+        .as_str()
+        .unwrap_or("")
+        .to_string()
+}
+
+#[tokio::test]
+async fn a_used_link_says_it_was_used_and_a_replaced_one_that_it_is_not_valid() {
+    let app = TestApp::new().await;
+    let (v, old) = invited(&app, "ann@example.com").await;
+    // Resending replaces the link: the old one is "not valid", not "used".
+    let resent = app
+        .as_owner("user/resendInvite", json!({"id": v["id"]}))
+        .await
+        .ok();
+    let token = token_of(resent["inviteUrl"].as_str().unwrap());
+    let replaced = app
+        .call("user/signupInfo", None, json!({"token": old}))
+        .await;
+    replaced.err(400, "TOKEN_INVALID");
+    assert!(
+        message(&replaced).contains("not valid"),
+        "{}",
+        replaced.body
+    );
+    app.call(
+        "user/signup",
+        None,
+        json!({"token": token, "first": "Ann", "last": "Lee", "password": PASSWORD}),
+    )
+    .await
+    .ok();
+    for (op, body) in [
+        ("user/signupInfo", json!({"token": token})),
+        ("user/signup", json!({"token": token, "password": PASSWORD})),
+        ("user/login", json!({"invite": token, "password": PASSWORD})),
+    ] {
+        let used = app.call(op, None, body).await;
+        used.err(400, "TOKEN_INVALID");
+        assert!(
+            message(&used).contains("already used"),
+            "{op}: {}",
+            used.body
+        );
+    }
+    let unknown = app
+        .call("user/signupInfo", None, json!({"token": "x".repeat(43)}))
+        .await;
+    unknown.err(400, "TOKEN_INVALID");
+    assert!(
+        !message(&unknown).contains("already used"),
+        "{}",
+        unknown.body
+    );
+}
+
 #[tokio::test]
 async fn an_expired_token_says_so() {
     let app = TestApp::new().await;

@@ -17,7 +17,7 @@ use crate::domain::{AccountId, Email, UserId};
 use crate::error::{Error, Result};
 use crate::ports::{Cond, Op, Table};
 
-/// Invites are good for 7 days.
+/// Invites are good for 7 days unless `--invite-ttl` says otherwise.
 pub const INVITE_TTL_MS: i64 = 7 * 24 * 3600 * 1000;
 /// Password-reset links for 1 hour.
 pub const RESET_TTL_MS: i64 = 3600 * 1000;
@@ -59,6 +59,10 @@ pub struct TokenRecord {
     pub expires: i64,
     /// s, DynamoDB TTL.
     pub ttl: i64,
+    /// ms: when the link was used. A used token is kept (until its TTL) so
+    /// the link can say "already used" rather than "not valid".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spent: Option<i64>,
 }
 
 /// A fresh token: the secret to show once, its hash, and its record.
@@ -91,12 +95,13 @@ impl NewToken {
                 issued,
                 expires,
                 ttl: expires / 1000 + CLEANUP_AFTER_SECS,
+                spent: None,
             },
         })
     }
 
-    pub fn invite(uid: UserId, aid: AccountId, email: &Email) -> Result<NewToken> {
-        Self::new(Kind::Invite, uid, aid, email, INVITE_TTL_MS)
+    pub fn invite(uid: UserId, aid: AccountId, email: &Email, ttl_ms: i64) -> Result<NewToken> {
+        Self::new(Kind::Invite, uid, aid, email, ttl_ms)
     }
 
     pub fn reset(uid: UserId, aid: AccountId, email: &Email) -> Result<NewToken> {
@@ -127,11 +132,23 @@ pub struct FoundToken {
     pub record: TokenRecord,
 }
 
-/// What to say about a link that doesn't work.
+/// What to say about a link that doesn't work: unknown, or replaced by a
+/// newer one (a resent invite, a corrected e-mail).
 fn invalid(kind: Kind) -> Error {
     Error::TokenInvalid(match kind {
-        Kind::Invite | Kind::Register => "the invite link is invalid or was already used",
-        Kind::Reset => "the reset link is invalid or was already used",
+        Kind::Invite | Kind::Register => {
+            "the invite link is not valid; it may have been replaced by a newer one"
+        }
+        Kind::Reset => "the reset link is not valid; it may have been replaced by a newer one",
+    })
+}
+
+/// What to say about a link that was used. Telling this apart from an
+/// unknown link leaks nothing: only who holds the link's secret can ask.
+pub fn used(kind: Kind) -> Error {
+    Error::TokenInvalid(match kind {
+        Kind::Invite | Kind::Register => "this link was already used; sign in instead",
+        Kind::Reset => "this reset link was already used; ask for a new one if you need to",
     })
 }
 
@@ -159,6 +176,9 @@ pub async fn find(table: &dyn Table, secret: &str, kinds: &[Kind]) -> Result<Fou
     if !kinds.contains(&record.kind) {
         return Err(invalid(named));
     }
+    if record.spent.is_some() {
+        return Err(used(record.kind));
+    }
     if record.expires < now_ms() {
         return Err(expired(record.kind));
     }
@@ -170,18 +190,31 @@ impl FoundToken {
     pub fn invalid(&self) -> Error {
         invalid(self.record.kind)
     }
+
+    /// The error for this link once another request turns out to have used it.
+    pub fn used(&self) -> Error {
+        used(self.record.kind)
+    }
+}
+
+/// The token is there and not yet used.
+fn unspent() -> Cond {
+    Cond::And(vec![Cond::Exists, Cond::AttrNotExists("spent".into())])
 }
 
 /// Checks that the token is still unspent: what taking the password lock
 /// checks in the same transaction, since another request may have spent the
 /// token between this one's first read and the lock.
 pub fn unspent_op(hash: &str) -> Op {
-    Op::check(keys::token(hash), Cond::Exists)
+    Op::check(keys::token(hash), unspent())
 }
 
-/// Spends a token: fails if it was already spent.
+/// Spends a token: marks it used (it stays until its TTL, so the link can
+/// say so); fails if it was already spent or is gone.
 pub fn spend_op(hash: &str) -> Op {
-    Op::delete(keys::token(hash)).when(Cond::Exists)
+    Op::update(keys::token(hash))
+        .set("spent", now_ms())
+        .when(unspent())
 }
 
 /// Deletes a token that may already be gone.

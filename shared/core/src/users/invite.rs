@@ -49,7 +49,7 @@ impl Roster {
         let account = accounts::required(self.table.as_ref(), aid, account).await?;
         let now = now_ms();
         let uid = UserId::new();
-        let token = NewToken::invite(uid, aid, &email)?;
+        let token = NewToken::invite(uid, aid, &email, self.settings.invite_ttl_ms)?;
         let mut user = User::new(uid, aid, email.clone(), role, UserState::Pending, now);
         user.first = first.as_str().to_string();
         user.last = last.as_str().to_string();
@@ -99,7 +99,12 @@ impl Roster {
         if user.state != UserState::Pending {
             return Err(Error::conflict("id", "this user has already signed up"));
         }
-        let token = NewToken::invite(user.id, user.account_id, &user.email)?;
+        let token = NewToken::invite(
+            user.id,
+            user.account_id,
+            &user.email,
+            self.settings.invite_ttl_ms,
+        )?;
         let old = user.invite_hash.replace(token.hash.clone());
         let mut tx = Tx::new();
         tx.push(user.replace_op(now_ms())?);
@@ -118,7 +123,8 @@ impl Roster {
         url: &str,
         account: &Account,
     ) -> Result<()> {
-        let mail = invite_mail(&caller.user, user, url, account);
+        let ttl = self.settings.invite_ttl_ms;
+        let mail = invite_mail(&caller.user, user, url, account, ttl);
         self.mailer.send(&mail).await.map_err(|e| {
             tracing::error!(error = %e, "invite e-mail not sent");
             mail_not_sent()
@@ -127,19 +133,31 @@ impl Roster {
 }
 
 /// The invite `inviter` sends `user`, with its link.
-pub(crate) fn invite_mail(inviter: &User, user: &User, url: &str, account: &Account) -> Mail {
-    invite_mail_from(&display_name(inviter), user, url, account)
+pub(crate) fn invite_mail(
+    inviter: &User,
+    user: &User,
+    url: &str,
+    account: &Account,
+    ttl_ms: i64,
+) -> Mail {
+    invite_mail_from(&display_name(inviter), user, url, account, ttl_ms)
 }
 
 /// The invite of `user`, sent in the name `inviter`.
-pub(crate) fn invite_mail_from(inviter: &str, user: &User, url: &str, account: &Account) -> Mail {
+pub(crate) fn invite_mail_from(
+    inviter: &str,
+    user: &User,
+    url: &str,
+    account: &Account,
+    ttl_ms: i64,
+) -> Mail {
     mail::invite(
         user.email.as_str(),
         inviter,
         &account.name,
         user.role.as_str(),
         url,
-        now_ms() + tokens::INVITE_TTL_MS,
+        now_ms() + ttl_ms,
     )
 }
 

@@ -241,7 +241,7 @@ impl Roster {
                 |failed: OpId| {
                     let spent = spent.lock().ok().and_then(|s| *s);
                     Some(if Some(failed) == spent {
-                        found.invalid()
+                        found.used()
                     } else {
                         link_in_use()
                     })
@@ -265,7 +265,7 @@ fn reset_link_works(record: &TokenRecord, user: &User) -> bool {
 
 /// A reset link another request is using right now.
 fn link_in_use() -> Error {
-    Error::TokenInvalid("the reset link is invalid or was already used")
+    tokens::used(Kind::Reset)
 }
 
 /// Another request is setting this login's password right now.

@@ -18,7 +18,7 @@ use crate::error::{Error, Result};
 use crate::mail;
 use crate::plans;
 use crate::repo::claims::{self, EmailClaim};
-use crate::repo::tokens::{self, FoundToken, NewToken};
+use crate::repo::tokens::{self, FoundToken, Kind, NewToken};
 use crate::repo::{limits, password_locks, Account, User};
 use crate::roster::{OpId, Tx};
 use crate::Roster;
@@ -205,7 +205,7 @@ pub(crate) fn new_account(
 }
 
 fn used_registration() -> Error {
-    Error::TokenInvalid("the invite link is invalid or was already used")
+    tokens::used(Kind::Register)
 }
 
 pub(crate) fn identity_linked() -> Error {

@@ -84,7 +84,7 @@ impl Roster {
         )?;
         let (user, url) = self.rotate_invite(user, Some(audit)).await?;
         let inviter = format!("An admin of {}", account.name);
-        let mail = invite_mail_from(&inviter, &user, &url, &account);
+        let mail = invite_mail_from(&inviter, &user, &url, &account, self.settings.invite_ttl_ms);
         // The answer is the same whatever happens here.
         if let Err(e) = self.mailer.send(&mail).await {
             tracing::error!(error = %e, "invite e-mail not sent");

@@ -39,11 +39,13 @@ pub(crate) struct Pending {
     pub email_taken: bool,
 }
 
-const USED: &str = "the invite link is invalid or was already used";
+/// The link is not this pending user's current one (resent, corrected, or
+/// the user is gone).
+const REPLACED: &str = "the invite link is not valid; it may have been replaced by a newer one";
 
 /// The link is being used by another request right now.
 fn in_use() -> Error {
-    Error::TokenInvalid(USED)
+    tokens::used(Kind::Invite)
 }
 
 impl Roster {
@@ -182,7 +184,7 @@ impl Roster {
         }
         self.write(tx, |failed| {
             if failed == spent || failed == activated || Some(failed) == locked {
-                Some(Error::TokenInvalid(USED))
+                Some(tokens::used(Kind::Invite))
             } else if failed == claimed {
                 Some(email_taken())
             } else if Some(failed) == linked {
@@ -224,10 +226,10 @@ impl Roster {
                 let user = user
                     .map(User::from_item)
                     .transpose()?
-                    .ok_or(Error::TokenInvalid(USED))?;
+                    .ok_or(Error::TokenInvalid(REPLACED))?;
                 // A corrected e-mail voids the link; this is that link.
                 if user.email != email {
-                    return Err(Error::TokenInvalid(USED));
+                    return Err(Error::TokenInvalid(REPLACED));
                 }
                 (
                     user,
@@ -239,13 +241,13 @@ impl Roster {
             None => {
                 let (user, account) = users::get_with_account(table, aid, uid)
                     .await?
-                    .ok_or(Error::TokenInvalid(USED))?;
+                    .ok_or(Error::TokenInvalid(REPLACED))?;
                 let taken = claims::get(table, &user.email).await?.is_some();
                 (user, account, taken)
             }
         };
         if user.state != UserState::Pending || user.invite_hash.as_deref() != Some(&found.hash) {
-            return Err(Error::TokenInvalid(USED));
+            return Err(Error::TokenInvalid(REPLACED));
         }
         Ok(Pending {
             user,

@@ -45,9 +45,14 @@ pub(super) enum Work {
 }
 
 impl Work {
-    pub(super) fn invite(aid: AccountId, row: &ImportRow, joins: Vec<GroupId>) -> Result<Work> {
+    pub(super) fn invite(
+        aid: AccountId,
+        row: &ImportRow,
+        joins: Vec<GroupId>,
+        ttl_ms: i64,
+    ) -> Result<Work> {
         let uid = UserId::new();
-        let token = NewToken::invite(uid, aid, &row.email)?;
+        let token = NewToken::invite(uid, aid, &row.email, ttl_ms)?;
         let mut user = User::new(
             uid,
             aid,

@@ -124,7 +124,8 @@ impl Roster {
         let mut new_groups: HashMap<String, (GroupId, GroupName)> = HashMap::new();
         let mut taken = Counts::default();
         for (i, row) in rows {
-            match plan_row(caller, row, seen, &mut new_groups, &mut taken) {
+            let ttl = self.settings.invite_ttl_ms;
+            match plan_row(caller, row, seen, &mut new_groups, &mut taken, ttl) {
                 Ok(Plan::Fail(e)) => settled.push((*i, RowOutcome::failed(e), None)),
                 Ok(Plan::Nothing(uid)) => {
                     settled.push((*i, RowOutcome::done(RowStatus::Existing, uid), None))
@@ -168,7 +169,13 @@ impl Roster {
                     progress.wrote = true;
                     for (i, outcome, invited) in rows_done {
                         let mail = invited.map(|(user, url)| {
-                            invite_mail(&caller.user, &user, &url, &seen.account)
+                            invite_mail(
+                                &caller.user,
+                                &user,
+                                &url,
+                                &seen.account,
+                                self.settings.invite_ttl_ms,
+                            )
                         });
                         progress.done.push((i, outcome, mail));
                     }
@@ -192,6 +199,7 @@ fn plan_row(
     seen: &Seen,
     new_groups: &mut HashMap<String, (GroupId, GroupName)>,
     taken: &mut Counts,
+    invite_ttl_ms: i64,
 ) -> Result<Plan> {
     let mut joins: Vec<GroupId> = Vec::new();
     let mut creates: Vec<(String, GroupId, GroupName)> = Vec::new();
@@ -239,7 +247,7 @@ fn plan_row(
     }
     let work = match existing {
         Some(user) => Work::join(user.clone(), joins),
-        None => Work::invite(caller.user.account_id, row, joins)?,
+        None => Work::invite(caller.user.account_id, row, joins, invite_ttl_ms)?,
     };
     Ok(Plan::Write(Box::new(work)))
 }
