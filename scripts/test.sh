@@ -5,7 +5,9 @@
 #      under target/, starts it on a free loopback port;
 #   3. cfn-lint on the SAM template, then the whole suite (Table conformance on redb and on DynamoDB, the API
 #      rules and the real server on the embedded backend), then the API
-#      documents' sample clients (tests/clients/run.sh; needs node);
+#      documents' sample clients (tests/clients/run.sh; needs node), then
+#      the browser test (tests/browser/run.sh: Playwright for Python, Debian's
+#      chromium, axe-core from npm, each installed when missing);
 #   4. the same API suite and server tests again on the AWS backend;
 #   5. stops the emulator, also on failure.
 # With ROSTER_REQUIRE_AWS=1 (set here, and by CI) a missing emulator fails the
@@ -63,6 +65,12 @@ cargo test "${CARGO_SET[@]}"
 # server tests (target/debug/roster-server, same features). Needs node.
 echo "== sample clients of the API documents (tests/clients)"
 ROSTER_SERVER=target/debug/roster-server PYTHON="$VENV/bin/python" tests/clients/run.sh
+
+# The pages in a real browser: the whole story from invite to removal, the
+# link states, headers, console, screenshots (target/browser/) and axe-core.
+# Installs Playwright for Python, Debian's chromium and axe-core when missing.
+echo "== browser test (tests/browser)"
+ROSTER_SERVER=target/debug/roster-server PYTHON="$VENV/bin/python" tests/browser/run.sh
 
 # Not `races`: moto undoes a failed TransactWriteItems by putting back a copy of
 # the whole table taken before the call, which also undoes every transaction
