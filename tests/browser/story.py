@@ -259,7 +259,7 @@ def sign_in(page, base, who, password, code=None, recovery=None):
 
 def main():
     server = Server()
-    expiring = Server("--invite-ttl", "1s")
+    expiring = Server("--invite-ttl", "1s", "--open-registration")
     watch = Watch(server.base, expiring.base)
     shots = Shots()
     base = server.base
@@ -355,6 +355,23 @@ def main():
             expect(probe.get_by_role("heading", name="This link has expired")).to_be_visible()
             expect(probe.get_by_text("Ask an admin of your team to send you a new invite")).to_be_visible()
             shots.take(probe, "signup-expired")
+            probe.close()
+
+            step(watch, "the same page finishes an open registration")
+            req = urllib.request.Request(expiring.base + "/user/login", method="POST", data=json.dumps(
+                {"register": True, "email": "founder@example.com", "password": "Founder-Passphrase-9",
+                 "accountName": "Founders Inc"}).encode(), headers={"Content-Type": "application/json"})
+            with urllib.request.urlopen(req) as res:
+                assert res.status == 202, res.status
+            probe = watch.attach(ivy_ctx.new_page())
+            probe.goto(expiring.links("founder@example.com", "/signup")[0])
+            expect(probe.get_by_role("heading", name="Create Founders Inc")).to_be_visible()
+            probe.get_by_label("First name").fill("Fay")
+            probe.get_by_label("Last name").fill("Founder")
+            probe.get_by_label("Choose a password").fill("Founder-Passphrase-9")
+            probe.get_by_role("button", name="Create account and sign in").click()
+            expect(probe).to_have_url(expiring.base + "/account")
+            expect(probe.locator("#role")).to_have_text("owner")
             probe.close()
 
             step(watch, "Ivy turns on MFA from the secret on the page", refusals=True)
