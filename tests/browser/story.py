@@ -160,6 +160,7 @@ class Watch:
         self.problems = []
         self.pages_checked = set()
         self.refusals_expected = False
+        self.sent = []
 
     def attach(self, page):
         page.on("console", lambda m: self.console(page, m))
@@ -175,8 +176,15 @@ class Watch:
             return
         self.problems.append(f"console error on {page.url}: {message.text}")
 
+    PUBLIC_OPS = ("/user/login", "/user/refresh", "/user/signupInfo", "/user/signup",
+                  "/user/forgotPassword", "/user/resetPassword")
+
     def request(self, req):
         url = req.url
+        self.sent.append(url)
+        path = "/" + url.split("?")[0].split("/", 3)[-1]
+        if path in self.PUBLIC_OPS and "authorization" in req.headers:
+            self.problems.append(f"a session token sent to the public {path}")
         if not any(url.startswith(o + "/") or url.startswith("blob:" + o + "/") for o in self.origins):
             self.problems.append(f"request to another origin: {url}")
 
@@ -500,6 +508,16 @@ def main():
             step(watch, "/ sends a signed-in admin to /team")
             admin.goto(base + "/")
             expect(admin).to_have_url(base + "/team")
+
+            step(watch, "a wrong password counts once, even from a tab with a session", refusals=True)
+            admin.goto(base + "/login")
+            watch.sent.clear()
+            admin.get_by_label("E-mail", exact=True).fill(OWNER)
+            admin.get_by_label("Password", exact=True).fill("not-the-password-at-all")
+            admin.get_by_role("button", name="Sign in").click()
+            expect(admin.get_by_role("alert")).to_contain_text("don't match")
+            logins = [u for u in watch.sent if u.endswith("/user/login")]
+            assert len(logins) == 1 and not any(u.endswith("/user/refresh") for u in watch.sent), watch.sent
 
             browser.close()
         for page in ("/", "/login", "/signup", "/reset", "/account", "/team"):

@@ -90,15 +90,20 @@ const roster = (() => {
     });
   }
 
+  // Operations anyone may call: sent without the session's token, and a
+  // refusal is never retried (a wrong password must count once).
+  const PUBLIC = new Set(["user/login", "user/refresh", "user/signupInfo", "user/signup", "user/forgotPassword", "user/resetPassword"]);
+
   // Calls one operation; answers its JSON or throws an ApiError.
   async function api(path, body, query) {
-    const s = load();
+    const auth = !PUBLIC.has(path);
+    const s = auth ? load() : null;
     if (s && s.expiresAt - Date.now() < 30000) await refresh();
     let res;
     try {
-      res = await send(path, body, query, true);
-      if (res.status === 401 && load() && (await refresh())) {
-        res = await send(path, body, query, true);
+      res = await send(path, body, query, auth);
+      if (auth && res.status === 401 && load() && (await refresh())) {
+        res = await send(path, body, query, auth);
       }
     } catch (_) {
       throw new ApiError(0, "NETWORK", "roster can't be reached. Check your connection, then try again.");

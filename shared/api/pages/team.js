@@ -118,8 +118,9 @@
     $("manage-email").textContent = u.email;
     $("manage-state").textContent = u.state;
     $("manage-mfa").textContent = u.mfa ? "on" : "off";
+    // The owner's role, state and membership of the team are nobody's to change.
     $("manage-role").value = u.role;
-    $("manage-role").disabled = u.role === "owner";
+    $("role-form").hidden = u.role === "owner";
     const mine = u.groups || [];
     $("manage-groups").replaceChildren(...mine.map((g) => el("li", {}, g.name + " ", el("button", { type: "button", class: "link", "aria-label": "Take out of " + g.name, onclick: () => act(() => unassign(u.id, g), "Taken out of " + g.name + "."), text: "take out" }))));
     if (!mine.length) $("manage-groups").append(el("li", { text: "In no group." }));
@@ -127,7 +128,7 @@
     $("assign-group").replaceChildren(el("option", { value: "", text: "Choose a group" }), ...groups.filter((g) => !ids.has(g.id)).map((g) => el("option", { value: g.id, text: g.name })));
     const acts = [];
     if (u.state === "pending") acts.push(["Resend invite", "secondary", () => api("user/resendInvite", { id: u.id }), "A new invite is on its way; the old link no longer works."]);
-    if (u.state === "active") acts.push(["Disable", "secondary", () => api("user/update", { id: u.id, state: "disabled" }), "Disabled and signed out everywhere."]);
+    if (u.state === "active" && u.role !== "owner") acts.push(["Disable", "secondary", () => api("user/update", { id: u.id, state: "disabled" }), "Disabled and signed out everywhere."]);
     if (u.state === "disabled") acts.push(["Enable", "secondary", () => api("user/update", { id: u.id, state: "active" }), "Enabled: they can sign in again."]);
     if (u.mfa) acts.push(["Reset two-step sign-in", "secondary", () => api("user/resetMfa", { id: u.id }), "Two-step sign-in is off for them, and they were signed out."]);
     if (u.role !== "owner") acts.push(["Remove from team…", "danger", null, null]);
