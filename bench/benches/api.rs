@@ -97,6 +97,7 @@ fn operations(c: &mut Criterion) {
     mfa(c, &rt);
     teams(c, &rt);
     compat(c, &rt);
+    pages(c, &rt);
 
     // The use case alone, without HTTP and JSON: table reads and decoding.
     let caller = rt.block_on(app.roster.authenticate(&token)).unwrap();
@@ -335,6 +336,45 @@ fn compat(c: &mut Criterion, rt: &Runtime) {
                 .iter(|| get("/api/v1/user/get_all_users_with_details?pagesize=50".into()))
         });
     }
+    group.finish();
+}
+
+/// The browser pages: a page (its document, made once per process) and an
+/// asset by its hashed name, with their security headers.
+fn pages(c: &mut Criterion, rt: &Runtime) {
+    let app = rt.block_on(TestApp::new());
+    let router = roster_api::router(app.roster.clone());
+    let html = rt.block_on(async {
+        let r = router
+            .clone()
+            .oneshot(Request::get("/team").body(Body::empty()).unwrap())
+            .await
+            .unwrap();
+        let bytes = r.into_body().collect().await.unwrap().to_bytes();
+        String::from_utf8(bytes.to_vec()).unwrap()
+    });
+    let script = html
+        .split("\"/assets/")
+        .filter_map(|s| s.split('"').next())
+        .find(|s| s.starts_with("team."))
+        .map(|s| format!("/assets/{s}"))
+        .unwrap();
+    let get = |uri: String| {
+        let router = router.clone();
+        async move {
+            let r = router
+                .oneshot(Request::get(uri).body(Body::empty()).unwrap())
+                .await
+                .unwrap();
+            assert!(r.status().is_success());
+            r.into_body().collect().await.unwrap();
+        }
+    };
+    let mut group = c.benchmark_group("pages");
+    group.bench_function("GET /team", |b| b.to_async(rt).iter(|| get("/team".into())));
+    group.bench_function("GET /assets/team.<hash>.js", |b| {
+        b.to_async(rt).iter(|| get(script.clone()))
+    });
     group.finish();
 }
 
