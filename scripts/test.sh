@@ -17,6 +17,7 @@ cd "$(dirname "$0")/.."
 
 MOTO_VERSION=5.2.5
 CFN_LINT_VERSION=1.58.0
+OPENAPI_VALIDATOR_VERSION=0.7.2
 VENV=target/aws-venv
 
 echo "== cargo fmt --check"
@@ -32,10 +33,11 @@ echo "== cargo clippy"
 cargo clippy "${CARGO_SET[@]}" --all-targets -- -D warnings
 
 echo "== AWS emulator (moto $MOTO_VERSION)"
-if ! "$VENV/bin/python" -c "import moto, cfnlint" 2>/dev/null; then
+if ! "$VENV/bin/python" -c "import moto, cfnlint, openapi_spec_validator" 2>/dev/null; then
   python3 -m venv "$VENV"
   "$VENV/bin/pip" install --quiet --disable-pip-version-check \
-    "moto[server]==$MOTO_VERSION" "cfn-lint==$CFN_LINT_VERSION"
+    "moto[server]==$MOTO_VERSION" "cfn-lint==$CFN_LINT_VERSION" \
+    "openapi-spec-validator==$OPENAPI_VALIDATOR_VERSION"
 fi
 PORT=$("$VENV/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 mkdir -p target
@@ -63,6 +65,12 @@ cargo test "${CARGO_SET[@]}"
 # The Python and JavaScript samples of the API documents, unchanged but for
 # base URL and tokens, against the binary cargo test just built for the
 # server tests (target/debug/roster-server, same features). Needs node.
+# The OpenAPI document (what GET /openapi.json serves) against the OpenAPI
+# 3.1 specification, by an independent validator.
+echo "== openapi-spec-validator (roster-server --print-openapi)"
+target/debug/roster-server --print-openapi > target/openapi.json
+openapi-spec-validator target/openapi.json
+
 echo "== sample clients of the API documents (tests/clients)"
 ROSTER_SERVER=target/debug/roster-server PYTHON="$VENV/bin/python" tests/clients/run.sh
 

@@ -41,7 +41,7 @@ fn every_operation_has_an_event_file() {
         .count();
     assert_eq!(
         files,
-        OPERATIONS.len() + ROUTES.len() + PAGES.len() + 1,
+        OPERATIONS.len() + ROUTES.len() + PAGES.len() + 2,
         "events/ holds files for no operation"
     );
     let missing: Vec<_> = ROUTES
@@ -139,6 +139,7 @@ fn page_event_file(path: &str) -> std::path::PathBuf {
     let name = match path.trim_start_matches('/') {
         "" => "index",
         p if p.starts_with("assets/") => "assets",
+        "openapi.json" => "openapi",
         p => p,
     };
     event_file("x").with_file_name(format!("page-{name}.json"))
@@ -150,7 +151,7 @@ async fn every_page_event_runs_through_the_public_functions_router_only() {
     let paths = PAGES
         .iter()
         .map(|p| p.path)
-        .chain([roster_api::pages::ASSETS_ROUTE]);
+        .chain([roster_api::pages::ASSETS_ROUTE, roster_api::openapi::ROUTE]);
     for path in paths {
         let text = std::fs::read_to_string(page_event_file(path)).unwrap();
         for function in [Function::Public, Function::Read, Function::Write] {

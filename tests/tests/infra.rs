@@ -45,11 +45,15 @@ fn every_operation_compatibility_route_and_page_has_one_route_on_its_function() 
     let pages = roster_api::pages::PAGES
         .iter()
         .map(|p| (resource_name(p.function), "GET".into(), p.path.to_string()))
-        .chain([(
-            resource_name(roster_api::Function::Public),
-            "GET".into(),
-            roster_api::pages::ASSETS_ROUTE.to_string(),
-        )]);
+        .chain(
+            [roster_api::pages::ASSETS_ROUTE, roster_api::openapi::ROUTE].map(|path| {
+                (
+                    resource_name(roster_api::Function::Public),
+                    "GET".into(),
+                    path.to_string(),
+                )
+            }),
+        );
     let expected: BTreeSet<_> = native.chain(compat).chain(pages).collect();
     assert_eq!(routes(&template()), expected);
 }

@@ -114,6 +114,10 @@ pub struct Config {
     #[arg(long, env = "ROSTER_SIGNING_KEY", hide_env_values = true)]
     pub signing_key: Option<String>,
 
+    /// Print the OpenAPI document (what `GET /openapi.json` serves) and exit.
+    #[arg(long)]
+    pub print_openapi: bool,
+
     /// Print a new session signing key (for ROSTER_SIGNING_KEY or the SSM
     /// parameter of a deployment) and exit.
     #[arg(long)]

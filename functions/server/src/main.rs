@@ -21,6 +21,10 @@ use config::{Backend, Config};
 #[tokio::main]
 async fn main() -> ExitCode {
     let config = Config::parse();
+    if config.print_openapi {
+        println!("{}", roster_api::openapi::json());
+        return ExitCode::SUCCESS;
+    }
     if config.print_signing_key {
         return match roster_core::auth::Keys::generate_secret() {
             Ok(key) => {

@@ -283,3 +283,19 @@ fn a_malformed_invite_ttl_stops_the_server_with_a_message() {
         assert!(text.contains("--invite-ttl"), "{bad}: {text}");
     }
 }
+
+#[test]
+fn print_openapi_prints_what_the_server_serves() {
+    let out = std::process::Command::new(BIN)
+        .arg("--print-openapi")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let printed: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let s = start(dir.path(), &[]);
+    let (status, served) = s.send("GET", "openapi.json", None, None);
+    assert_eq!(status, 200);
+    assert_eq!(printed, serde_json::from_str::<Value>(&served).unwrap());
+    assert_eq!(printed["openapi"], "3.1.0");
+}

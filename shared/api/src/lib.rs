@@ -8,6 +8,7 @@
 mod call;
 pub mod compat;
 mod error;
+pub mod openapi;
 pub mod operator;
 mod ops;
 pub mod pages;

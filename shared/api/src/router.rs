@@ -16,7 +16,7 @@ use serde_json::{json, Value};
 use tracing::Instrument;
 
 use crate::ops::{Function, Operation, OPERATIONS};
-use crate::{compat, pages};
+use crate::{compat, openapi, pages};
 use crate::{ApiError, Call};
 
 /// Every operation, compatibility route and page, for the local server.
@@ -48,13 +48,17 @@ fn build(
     pages: impl Iterator<Item = &'static pages::Page>,
 ) -> Router {
     let mut router = Router::new();
-    let mut assets = false;
+    // The function that serves the pages (the public one) also serves their
+    // assets and the OpenAPI document.
+    let mut public_face = false;
     for page in pages {
         router = router.route(page.path, get(move || pages::serve_page(page)));
-        assets = true;
+        public_face = true;
     }
-    if assets {
-        router = router.route(pages::ASSETS_ROUTE, get(pages::serve_asset));
+    if public_face {
+        router = router
+            .route(pages::ASSETS_ROUTE, get(pages::serve_asset))
+            .route(openapi::ROUTE, get(openapi::serve));
     }
     for op in ops {
         router = router.route(

@@ -22,6 +22,7 @@ mod members;
 mod mfa;
 mod mfa_login;
 mod mfa_reset;
+mod openapi;
 mod operator;
 mod pages;
 mod passwords;

@@ -11,9 +11,9 @@ use serde_json::Value;
 use crate::views::{self, Reply};
 use crate::{ApiError, Call};
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct Empty {}
+pub(crate) struct Empty {}
 
 pub async fn get(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
     call.no_query()?;
@@ -29,9 +29,9 @@ pub async fn usage(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
     Reply::json(&views::usage(&account))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct UpdateBody {
+pub(crate) struct UpdateBody {
     name: Option<String>,
     /// A plan's name, or `{seats: {admin, user, viewer}, groups, features?}`.
     plan: Option<Value>,
@@ -50,9 +50,9 @@ pub async fn update(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
     Reply::json(&views::account(&account))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct AuditBody {
+pub(crate) struct AuditBody {
     action: Option<String>,
     actor: Option<String>,
     target: Option<String>,

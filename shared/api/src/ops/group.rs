@@ -2,6 +2,7 @@
 
 mod import;
 
+pub(crate) use import::ImportBody;
 pub use import::{import, IMPORT_BODY_LIMIT};
 
 use roster_core::domain::{GroupId, GroupName, UserId};
@@ -13,9 +14,9 @@ use serde::{Deserialize, Serialize};
 use crate::views::{self, Reply};
 use crate::{ApiError, Call};
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct CreateBody {
+pub(crate) struct CreateBody {
     name: String,
     description: Option<String>,
     active: Option<bool>,
@@ -29,9 +30,9 @@ pub async fn create(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
     Reply::json(&views::group(&group))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct IdBody {
+pub(crate) struct IdBody {
     id: String,
 }
 
@@ -44,9 +45,9 @@ pub async fn get(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
     Reply::json(&views::group(&group))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct UpdateBody {
+pub(crate) struct UpdateBody {
     id: String,
     name: Option<String>,
     description: Option<String>,
@@ -71,9 +72,9 @@ pub async fn remove(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
     Reply::empty()
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct FindBody {
+pub(crate) struct FindBody {
     name: Option<String>,
 }
 
@@ -94,21 +95,21 @@ pub async fn find(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
     Reply::json(&views::page(&page, views::group))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
-struct Pair {
+pub(crate) struct Pair {
     user_id: String,
     group_id: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct AssignBody {
+pub(crate) struct AssignBody {
     assignments: Vec<Pair>,
 }
 
 #[derive(Serialize)]
-struct AssignedView {
+pub(crate) struct AssignedView {
     assigned: usize,
     skipped: usize,
 }
@@ -133,9 +134,9 @@ pub async fn assign(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
     })
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
-struct UnassignBody {
+pub(crate) struct UnassignBody {
     user_id: String,
     group_id: String,
 }
@@ -149,9 +150,9 @@ pub async fn unassign(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
     Reply::empty()
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
-struct MembersBody {
+pub(crate) struct MembersBody {
     group_id: String,
     query: Option<String>,
 }
@@ -169,9 +170,9 @@ pub async fn members(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
     Reply::json(&views::page(&page, views::user))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
-struct OfUserBody {
+pub(crate) struct OfUserBody {
     user_id: String,
 }
 

@@ -16,24 +16,24 @@ use crate::{ApiError, Call};
 /// The largest body `group/import` takes: 200 rows with room to spare.
 pub const IMPORT_BODY_LIMIT: usize = 1024 * 1024;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct ImportBody {
+pub(crate) struct ImportBody {
     /// Parsed one by one, so a malformed row fails alone.
     rows: Vec<Value>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct RowBody {
+pub(crate) struct RowBody {
     user: RowUser,
     #[serde(default)]
     groups: Vec<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct RowUser {
+pub(crate) struct RowUser {
     email: String,
     first: Option<String>,
     last: Option<String>,
@@ -41,13 +41,13 @@ struct RowUser {
 }
 
 #[derive(Serialize)]
-struct ImportView {
+pub(crate) struct ImportView {
     results: Vec<RowView>,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct RowView {
+pub(crate) struct RowView {
     row: usize,
     email: String,
     status: &'static str,

@@ -10,9 +10,9 @@ use super::user_ref;
 use crate::views::{self, Reply};
 use crate::{ApiError, Call};
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct UpdateBody {
+pub(crate) struct UpdateBody {
     id: Option<String>,
     first: Option<String>,
     last: Option<String>,
@@ -50,9 +50,9 @@ pub async fn update(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
     Reply::json(&views::user(&user))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
-struct UpdateRoleBody {
+pub(crate) struct UpdateRoleBody {
     id: String,
     role: String,
     #[serde(default)]
@@ -73,9 +73,9 @@ pub async fn update_role(roster: &Roster, call: Call) -> Result<Reply, ApiError>
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct UserRefBody {
+pub(crate) struct UserRefBody {
     id: Option<String>,
     email: Option<String>,
 }
@@ -89,9 +89,9 @@ pub async fn remove(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
     Reply::empty()
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct InviteBody {
+pub(crate) struct InviteBody {
     email: String,
     first: Option<String>,
     last: Option<String>,

@@ -10,9 +10,9 @@ use serde::{Deserialize, Serialize};
 use crate::views::{self, Reply};
 use crate::{ApiError, Call};
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct Empty {}
+pub(crate) struct Empty {}
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -45,16 +45,16 @@ pub fn qr_svg(uri: &str) -> Result<String, ApiError> {
         .build())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct SetMfaBody {
+pub(crate) struct SetMfaBody {
     enabled: bool,
     code: String,
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct RecoveryView {
+pub(crate) struct RecoveryView {
     recovery_codes: Vec<String>,
 }
 
@@ -67,9 +67,9 @@ pub async fn set_mfa(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct CodeBody {
+pub(crate) struct CodeBody {
     code: String,
 }
 
@@ -82,9 +82,9 @@ pub async fn regenerate_recovery_codes(roster: &Roster, call: Call) -> Result<Re
     Reply::json(&RecoveryView { recovery_codes })
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct ResetMfaBody {
+pub(crate) struct ResetMfaBody {
     id: String,
 }
 

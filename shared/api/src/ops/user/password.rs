@@ -6,9 +6,9 @@ use serde::Deserialize;
 use crate::views::Reply;
 use crate::{ApiError, Call};
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
-struct ChangeBody {
+pub(crate) struct ChangeBody {
     current_password: String,
     password: String,
 }
@@ -22,9 +22,9 @@ pub async fn change_password(roster: &Roster, call: Call) -> Result<Reply, ApiEr
     Reply::empty()
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct ForgotBody {
+pub(crate) struct ForgotBody {
     email: String,
 }
 
@@ -36,9 +36,9 @@ pub async fn forgot_password(roster: &Roster, call: Call) -> Result<Reply, ApiEr
     Reply::empty()
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct ResetBody {
+pub(crate) struct ResetBody {
     token: String,
     password: String,
 }

@@ -9,9 +9,9 @@ use super::user_ref;
 use crate::views::{self, Reply};
 use crate::{ApiError, Call};
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct FindBody {
+pub(crate) struct FindBody {
     email: Option<String>,
     id: Option<String>,
     role: Option<String>,
@@ -47,9 +47,9 @@ pub async fn find(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct GetBody {
+pub(crate) struct GetBody {
     id: Option<String>,
     email: Option<String>,
 }
@@ -62,9 +62,9 @@ pub async fn get(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
     Reply::json(&views::user(&user))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct Empty {}
+pub(crate) struct Empty {}
 
 pub async fn info(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
     call.no_query()?;

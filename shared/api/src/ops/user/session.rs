@@ -10,9 +10,9 @@ use crate::views::{self, Reply};
 use crate::{ApiError, Call};
 
 /// Every field of every login form; which are present picks the form.
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
-struct LoginBody {
+pub(crate) struct LoginBody {
     email: Option<String>,
     password: Option<String>,
     session: Option<String>,
@@ -213,9 +213,9 @@ pub async fn login(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
     Reply::json(&views::tokens(&tokens))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
-struct RefreshBody {
+pub(crate) struct RefreshBody {
     refresh_token: String,
 }
 
@@ -226,9 +226,9 @@ pub async fn refresh(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
     Reply::json(&views::tokens(&tokens))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct LogoutBody {
+pub(crate) struct LogoutBody {
     #[serde(default)]
     all: bool,
 }

@@ -9,9 +9,9 @@ use serde_json::json;
 use crate::views::{self, Reply};
 use crate::{ApiError, Call};
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct InfoBody {
+pub(crate) struct InfoBody {
     token: String,
 }
 
@@ -29,9 +29,9 @@ pub async fn signup_info(roster: &Roster, call: Call) -> Result<Reply, ApiError>
     }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct SignupBody {
+pub(crate) struct SignupBody {
     token: String,
     first: Option<String>,
     last: Option<String>,
