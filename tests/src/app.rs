@@ -238,16 +238,30 @@ impl TestApp {
         let response = self
             .router
             .clone()
-            .oneshot(req.body(Body::from(body)).unwrap())
+            .oneshot(req.body(Body::from(body.clone())).unwrap())
             .await
             .unwrap();
         let status = response.status();
-        let request_id = response
-            .headers()
-            .get("x-request-id")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string);
+        let (request_id, content_type) = {
+            let header = |name: &str| {
+                response
+                    .headers()
+                    .get(name)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_string)
+            };
+            (header("x-request-id"), header("content-type"))
+        };
         let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        crate::contract::check(&crate::contract::Exchange {
+            method: "POST",
+            path: &format!("/{path}"),
+            query,
+            body: &body,
+            status: status.as_u16(),
+            content_type: content_type.as_deref(),
+            answer: &bytes,
+        });
         let body = serde_json::from_slice(&bytes)
             .unwrap_or_else(|_| panic!("not JSON ({status}): {}", String::from_utf8_lossy(&bytes)));
         Resp {

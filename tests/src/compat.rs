@@ -75,6 +75,14 @@ impl TestApp {
     }
 
     pub async fn send_request(&self, req: Request<Body>) -> Answer {
+        let (parts, body) = req.into_parts();
+        let sent = body.collect().await.unwrap().to_bytes();
+        let (method, path, query) = (
+            parts.method.to_string(),
+            parts.uri.path().to_string(),
+            parts.uri.query().unwrap_or("").to_string(),
+        );
+        let req = Request::from_parts(parts, Body::from(sent.clone()));
         let response = self.router.clone().oneshot(req).await.unwrap();
         let header = |name: &str| {
             response
@@ -89,6 +97,15 @@ impl TestApp {
             header("content-type"),
         );
         let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        crate::contract::check(&crate::contract::Exchange {
+            method: &method,
+            path: &path,
+            query: &query,
+            body: &sent,
+            status: status.as_u16(),
+            content_type: content_type.as_deref(),
+            answer: &bytes,
+        });
         Answer {
             status,
             error_code,

@@ -6,6 +6,7 @@ pub mod app;
 pub mod aws;
 pub mod compat;
 pub mod conformance;
+pub mod contract;
 pub mod faults;
 pub mod hosted;
 pub mod identity;

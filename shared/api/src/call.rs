@@ -9,6 +9,7 @@ use roster_core::users::Caller;
 use roster_core::Error;
 use serde::de::DeserializeOwned;
 
+use crate::ops::Query;
 use crate::ApiError;
 
 pub struct Call {
@@ -18,16 +19,41 @@ pub struct Call {
     pub bearer: Option<String>,
     pub body: Bytes,
     pub query: Vec<(String, String)>,
+    /// The paging options the operation takes (the table's `query`).
+    pub paging: Query,
 }
 
 impl Call {
     /// The body as `T` (which refuses unknown fields); an empty body is `{}`.
+    /// It must be an object, as every body's schema says (serde would also
+    /// read a struct from an array of its fields in order).
     pub fn body<T: DeserializeOwned>(&self) -> Result<T, ApiError> {
-        let bytes: &[u8] = if self.body.iter().all(u8::is_ascii_whitespace) {
-            b"{}"
-        } else {
-            &self.body
-        };
+        let start = self.body.iter().find(|b| !b.is_ascii_whitespace());
+        match start {
+            None => self.parse(b"{}"),
+            Some(b'{') => self.parse(&self.body),
+            Some(_) => {
+                // Not an object: say why JSON that isn't one is refused, or
+                // what is wrong with what isn't JSON.
+                let e = serde_json::from_slice::<serde_json::Value>(&self.body).err();
+                Err(ApiError::bad_request(match e {
+                    Some(e) => body_error(&e),
+                    None => "the body must be a JSON object".to_string(),
+                }))
+            }
+        }
+    }
+
+    /// The body as a list `T` (the replaced APIs' array bodies); an empty
+    /// body is `{}`, which is no list.
+    pub fn list_body<T: DeserializeOwned>(&self) -> Result<T, ApiError> {
+        if self.body.iter().all(u8::is_ascii_whitespace) {
+            return self.parse(b"{}");
+        }
+        self.parse(&self.body)
+    }
+
+    fn parse<T: DeserializeOwned>(&self, bytes: &[u8]) -> Result<T, ApiError> {
         serde_json::from_slice(bytes).map_err(|e| ApiError::bad_request(body_error(&e)))
     }
 
@@ -38,8 +64,25 @@ impl Call {
             .ok_or_else(|| Error::Unauthenticated("a bearer token is required").into())
     }
 
-    /// `limit` (1–100, default 25), `next` or `prev`, `index` (`primary` | `gs1`).
+    /// `limit` (1–100, default 25), `next` or `prev`, and, for pages that
+    /// have more than one order, `index` (`primary` | `gs1`).
     pub fn page(&self) -> Result<PageRequest, ApiError> {
+        match self.paging {
+            Query::Page => {}
+            Query::OrderedPage => {
+                if self.query.iter().any(|(name, _)| name == "index") {
+                    return Err(ApiError::bad_request(
+                        "unknown query parameter `index`: this page has one order",
+                    ));
+                }
+            }
+            Query::None => {
+                return Err(roster_core::Error::Internal(
+                    "a page of an operation that takes no paging options".into(),
+                )
+                .into())
+            }
+        }
         let mut page = PageRequest {
             limit: DEFAULT_LIMIT,
             cursor: None,
@@ -86,16 +129,6 @@ impl Call {
             }
         }
         Ok(page)
-    }
-
-    /// [`Call::page`] for pages with one fixed order, which take no `index`.
-    pub fn page_fixed(&self) -> Result<PageRequest, ApiError> {
-        if self.query.iter().any(|(name, _)| name == "index") {
-            return Err(ApiError::bad_request(
-                "unknown query parameter `index`: this page has one order",
-            ));
-        }
-        self.page()
     }
 
     /// Refuses query parameters on operations that are not pages.

@@ -3,11 +3,13 @@
 //! `/user/*` and `/usergroup/*` (the access token in `?token=`, which never
 //! reaches a log line: spans name the route, never the URI).
 //!
-//! A second route table beside [`crate::OPERATIONS`]: each route names its
-//! method, path, auth style, the native operation whose core use case it
-//! calls, and its Lambda function. The routers, the SAM template's routes and
-//! the event fixtures are built or checked from it as for native operations.
-//! Handlers only translate shapes: every rule stays in `core`.
+//! A second route table beside [`crate::OPERATIONS`] (`compat/table.rs`):
+//! each route names its method, path, auth style, the native operation
+//! whose core use case it calls, its Lambda function, and the types of its
+//! query, body and answer. The routers, the OpenAPI document, the SAM
+//! template's routes and the event fixtures are built or checked from it as
+//! for native operations. Handlers only translate shapes: every rule stays
+//! in `core`.
 //!
 //! - `dispatch`: running a route (auth style, body, request id, errors).
 //! - `error`: their error model (499 with an `error-code` header).
@@ -28,8 +30,11 @@ mod me;
 mod offset;
 mod shapes;
 mod signup;
+mod table;
 mod user_list;
 mod users;
+
+pub use table::ROUTES;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -37,8 +42,10 @@ use std::pin::Pin;
 use axum::body::Bytes;
 use roster_core::Roster;
 
-pub use error::CompatError;
+pub use error::{compat_code, CompatError, CompatErrorBody};
 
+use crate::error::Code;
+use crate::ops::SchemaFn;
 use crate::{Call, Function};
 
 /// An HTTP method a route answers.
@@ -91,6 +98,16 @@ impl CompatReply {
 pub type CompatFuture = Pin<Box<dyn Future<Output = Result<CompatReply, CompatError>> + Send>>;
 pub type CompatHandler = fn(Roster, Call) -> CompatFuture;
 
+/// What a route answers on success.
+pub enum Answer {
+    /// JSON, of the view type whose schema this is.
+    Json(SchemaFn),
+    /// `text/plain`.
+    Text,
+    /// 200 with an empty body.
+    Empty,
+}
+
 pub struct Route {
     pub method: Method,
     /// The full path, e.g. `/api/v1/user/userinfo`.
@@ -99,289 +116,65 @@ pub struct Route {
     /// The native operation whose core use case the route calls.
     pub uses: &'static str,
     pub function: Function,
+    /// One line for the OpenAPI document.
+    pub summary: &'static str,
+    /// The query parameters, as the properties of this type's schema (a
+    /// `QueryToken` route's `token` is its security scheme, not listed).
+    pub query: Option<SchemaFn>,
+    /// The JSON body, from the type the handler parses.
+    pub body: Option<SchemaFn>,
+    pub answer: Answer,
+    /// Error codes of native operations it calls besides `uses`'s.
+    pub also: &'static [Code],
     pub handler: CompatHandler,
 }
 
+impl Route {
+    /// Every status and code the route can answer besides its success:
+    /// those of the native operation it uses (and of `also`), as their
+    /// error model writes them.
+    pub fn errors(&self) -> Vec<(u16, &'static str)> {
+        let native = crate::OPERATIONS.iter().find(|op| op.path == self.uses);
+        let mut codes: Vec<Code> = native.map(|op| op.all_errors()).unwrap_or_default();
+        codes.extend(self.also);
+        codes.push(Code::Invalid); // their own parameters
+        if self.auth != Auth::Public {
+            codes.push(Code::Unauthenticated);
+        }
+        let mut out: Vec<(u16, &'static str)> = codes.into_iter().map(compat_code).collect();
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+}
+
+/// One row of [`ROUTES`]: the types name what the handler parses and
+/// answers, so the document follows the code.
 macro_rules! route {
-    ($method:ident, $path:literal, $auth:ident, $uses:literal, $function:ident, $handler:path) => {
+    (@schema -) => { None };
+    (@schema ($t:ty)) => { Some(|generator: &mut schemars::SchemaGenerator| generator.subschema_for::<$t>()) };
+    (@answer json $t:ty) => { Answer::Json(|generator| generator.subschema_for::<$t>()) };
+    (@answer text) => { Answer::Text };
+    (@answer empty) => { Answer::Empty };
+    (
+        $method:ident, $path:literal, $auth:ident, $uses:literal, $function:ident, $handler:path,
+        query: $query:tt, body: $body:tt, answer: $kind:ident $($answer:ty)?,
+        also: [$($code:ident),* $(,)?],
+        $summary:literal $(,)?
+    ) => {
         Route {
             method: Method::$method,
             path: $path,
             auth: Auth::$auth,
             uses: $uses,
             function: Function::$function,
+            summary: $summary,
+            query: route!(@schema $query),
+            body: route!(@schema $body),
+            answer: route!(@answer $kind $($answer)?),
+            also: &[$(Code::$code),*],
             handler: |roster, call| Box::pin(async move { $handler(&roster, call).await }),
         }
     };
 }
-
-/// Every compatibility route.
-pub static ROUTES: &[Route] = &[
-    // The hosted API.
-    route!(
-        Get,
-        "/api/v1/user/signupinfo",
-        Public,
-        "user/signupInfo",
-        Public,
-        signup::signup_info
-    ),
-    route!(
-        Post,
-        "/api/v1/user/signup",
-        Public,
-        "user/signup",
-        Public,
-        signup::signup
-    ),
-    route!(
-        Get,
-        "/api/v1/user/userinfo",
-        Bearer,
-        "user/info",
-        Read,
-        me::userinfo
-    ),
-    route!(
-        Put,
-        "/api/v1/user/update_user",
-        Bearer,
-        "user/update",
-        Write,
-        me::update_user
-    ),
-    route!(
-        Post,
-        "/api/v1/user/reset_password",
-        Bearer,
-        "user/changePassword",
-        Write,
-        me::reset_password
-    ),
-    route!(
-        Post,
-        "/api/v1/user/generate_mfa_token",
-        Bearer,
-        "user/mfaSecret",
-        Write,
-        me::generate_mfa_token
-    ),
-    route!(
-        Post,
-        "/api/v1/user/set_mfa",
-        Bearer,
-        "user/setMfa",
-        Write,
-        me::set_mfa
-    ),
-    route!(
-        Get,
-        "/api/v1/user/get_all_users",
-        Bearer,
-        "user/find",
-        Read,
-        user_list::get_all
-    ),
-    route!(
-        Get,
-        "/api/v1/user/get_all_users_with_details",
-        Bearer,
-        "user/find",
-        Read,
-        user_list::get_all_with_details_hosted
-    ),
-    route!(
-        Delete,
-        "/api/v1/user/delete_user",
-        Bearer,
-        "user/remove",
-        Write,
-        users::delete
-    ),
-    route!(
-        Post,
-        "/api/v1/user/resend_user_email",
-        Public,
-        "user/resendInvite",
-        Public,
-        users::resend_public
-    ),
-    route!(
-        Get,
-        "/api/v1/user/package_inquiry",
-        Bearer,
-        "account/usage",
-        Read,
-        me::package_inquiry
-    ),
-    route!(
-        Post,
-        "/api/v1/user/insert_user",
-        Bearer,
-        "user/invite",
-        Write,
-        users::insert_hosted
-    ),
-    route!(
-        Put,
-        "/api/v1/user/edit_user",
-        Bearer,
-        "user/updateRole",
-        Write,
-        users::edit_hosted
-    ),
-    // The local API.
-    route!(
-        Get,
-        "/user/get_all_users",
-        QueryToken,
-        "user/find",
-        Read,
-        user_list::get_all
-    ),
-    route!(
-        Get,
-        "/user/get_all_users_with_details",
-        QueryToken,
-        "user/find",
-        Read,
-        user_list::get_all_with_details_local
-    ),
-    route!(
-        Delete,
-        "/user/delete_user",
-        QueryToken,
-        "user/remove",
-        Write,
-        users::delete
-    ),
-    route!(
-        Post,
-        "/user/resend_user_email",
-        QueryToken,
-        "user/resendInvite",
-        Write,
-        users::resend_local
-    ),
-    route!(
-        Post,
-        "/user/insert_user",
-        QueryToken,
-        "user/invite",
-        Write,
-        users::insert_local
-    ),
-    route!(
-        Put,
-        "/user/edit_user",
-        QueryToken,
-        "user/update",
-        Write,
-        users::edit_local
-    ),
-    route!(
-        Post,
-        "/user/generate_mfa_token",
-        QueryToken,
-        "user/mfaSecret",
-        Write,
-        me::generate_mfa_token
-    ),
-    route!(
-        Post,
-        "/user/set_mfa",
-        QueryToken,
-        "user/setMfa",
-        Write,
-        me::set_mfa
-    ),
-    route!(
-        Get,
-        "/user/package_inquiry",
-        QueryToken,
-        "account/usage",
-        Read,
-        me::package_inquiry
-    ),
-    // The local API's user groups.
-    route!(
-        Get,
-        "/usergroup/get_all",
-        QueryToken,
-        "group/find",
-        Read,
-        groups::get_all
-    ),
-    route!(
-        Get,
-        "/usergroup/get_all_with_details",
-        QueryToken,
-        "group/find",
-        Read,
-        groups::get_all_with_details
-    ),
-    route!(
-        Post,
-        "/usergroup/insert",
-        QueryToken,
-        "group/create",
-        Write,
-        groups::insert
-    ),
-    route!(
-        Put,
-        "/usergroup/update",
-        QueryToken,
-        "group/update",
-        Write,
-        groups::update
-    ),
-    route!(
-        Delete,
-        "/usergroup/delete",
-        QueryToken,
-        "group/remove",
-        Write,
-        groups::delete
-    ),
-    route!(
-        Get,
-        "/usergroup/get_assigned_users",
-        QueryToken,
-        "group/members",
-        Read,
-        assign::assigned_users
-    ),
-    route!(
-        Get,
-        "/usergroup/get_assigned_usergroups",
-        QueryToken,
-        "group/ofUser",
-        Read,
-        assign::assigned_groups
-    ),
-    route!(
-        Post,
-        "/usergroup/assign_users",
-        QueryToken,
-        "group/assign",
-        Write,
-        assign::assign
-    ),
-    route!(
-        Delete,
-        "/usergroup/unassign_user",
-        QueryToken,
-        "group/unassign",
-        Write,
-        assign::unassign
-    ),
-    route!(
-        Post,
-        "/usergroup/import_users",
-        QueryToken,
-        "group/import",
-        Write,
-        assign::import
-    ),
-];
+pub(crate) use route;

@@ -7,12 +7,13 @@
 
 mod call;
 pub mod compat;
-mod error;
+pub mod error;
 pub mod openapi;
 pub mod operator;
 mod ops;
 pub mod pages;
 mod router;
+pub mod schema;
 mod views;
 
 pub use call::Call;

@@ -1,55 +1,30 @@
 //! The OpenAPI 3.1 document, built from the operation tables: every native
 //! operation (`ops::OPERATIONS`) and every compatibility route
-//! (`compat::ROUTES`), with who may call it and, for native operations, the
-//! JSON Schema of the request body derived from the very type its handler
-//! parses (`schemars`), so a renamed field changes the document.
+//! (`compat::ROUTES`), each with who may call it, its query parameters, the
+//! JSON Schema of its request body derived from the very type its handler
+//! parses, and every answer — the successes from the view types the handler
+//! serialises, the errors it can answer with the error model's schema — so a
+//! renamed field, a new operation or a new error code changes the document.
 //!
-//! Served at `GET /openapi.json` and printed by `roster-server
-//! --print-openapi`.
+//! - `native`: a native operation's entry.
+//! - `compat`: a compatibility route's entry.
+//! - `examples`: a request and an answer for each, checked against their
+//!   schemas by the tests.
 //!
-//! Not there yet (issue 11 goes on): response schemas (a success is
-//! described as a JSON object), the compatibility routes' parameters and
-//! bodies, examples, and each operation's own list of error codes (every
-//! operation lists the error model's statuses it can answer in general).
+//! Served at `GET /openapi.json` (and read by `GET /docs`), printed by
+//! `roster-server --print-openapi`.
+
+mod compat;
+mod examples;
+mod native;
 
 use schemars::generate::SchemaSettings;
+use schemars::transform::RecursiveTransform;
+use schemars::{Schema, SchemaGenerator};
 use serde_json::{json, Map, Value};
 
-use crate::compat::{self, Auth};
-use crate::ops::{Access, OPERATIONS};
-
-/// The error model's codes, with their HTTP status (DESIGN §4).
-const ERRORS: &[(&str, u16, &str)] = &[
-    (
-        "BAD_REQUEST",
-        400,
-        "not JSON, a wrong type or an unknown field",
-    ),
-    ("INVALID", 400, "a value breaks a rule"),
-    (
-        "TOKEN_INVALID",
-        400,
-        "a mailed link is unknown, replaced or used",
-    ),
-    ("TOKEN_EXPIRED", 400, "a mailed link has expired"),
-    (
-        "UNAUTHENTICATED",
-        401,
-        "no valid access token, or wrong credentials",
-    ),
-    ("FORBIDDEN", 403, "the caller may not do this"),
-    ("NOT_FOUND", 404, "no such thing in the caller's account"),
-    ("CONFLICT", 409, "it exists already, or changed meanwhile"),
-    ("LIMIT_REACHED", 409, "the plan has no seat or group left"),
-    ("TOO_LARGE", 413, "the request body is too large"),
-    ("RATE_LIMITED", 429, "too many attempts; try later"),
-    ("INTERNAL", 500, "a fault, logged with the request id"),
-    (
-        "UNAVAILABLE",
-        503,
-        "a dependency is unavailable; retry later",
-    ),
-];
+use crate::compat::CompatErrorBody;
+use crate::error::{Code, ErrorBody};
 
 /// Where the document is served (`GET`, public function).
 pub const ROUTE: &str = "/openapi.json";
@@ -64,79 +39,83 @@ pub fn json() -> &'static str {
 pub async fn serve() -> axum::response::Response {
     use axum::response::IntoResponse;
     (
-        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        [
+            (axum::http::header::CONTENT_TYPE, "application/json"),
+            (axum::http::header::CACHE_CONTROL, "no-cache"),
+        ],
         json(),
     )
         .into_response()
 }
 
+/// The generators of one document: one per direction, since a body a
+/// client sends and a view roster answers are read differently (a view's
+/// objects are closed: the tests hold every answer to its schema).
+pub(crate) struct Generators {
+    pub requests: SchemaGenerator,
+    pub answers: SchemaGenerator,
+    /// Query parameters: inline, so each parameter's schema stands alone.
+    pub queries: SchemaGenerator,
+}
+
+fn settings() -> SchemaSettings {
+    SchemaSettings::draft2020_12().with(|s| {
+        s.definitions_path = "#/components/schemas".into();
+        s.meta_schema = None;
+    })
+}
+
+impl Generators {
+    fn new() -> Self {
+        Generators {
+            requests: settings().for_deserialize().into_generator(),
+            answers: settings()
+                .for_serialize()
+                .with_transform(RecursiveTransform(closed_objects))
+                .into_generator(),
+            queries: settings()
+                .for_deserialize()
+                .with(|s| s.inline_subschemas = true)
+                .into_generator(),
+        }
+    }
+}
+
+/// An answer's object lists every property it has.
+fn closed_objects(schema: &mut Schema) {
+    if let Some(object) = schema.as_object_mut() {
+        if object.contains_key("properties") && !object.contains_key("additionalProperties") {
+            object.insert("additionalProperties".into(), Value::Bool(false));
+        }
+    }
+}
+
 /// The whole document.
 pub fn document() -> Value {
-    let mut generator = SchemaSettings::draft2020_12()
-        .with(|s| {
-            s.definitions_path = "#/components/schemas".into();
-            s.meta_schema = None;
-        })
-        .for_deserialize()
-        .into_generator();
+    let mut generators = Generators::new();
     let mut paths: Map<String, Value> = Map::new();
-    for op in OPERATIONS {
-        let mut operation = json!({
-            "operationId": operation_id(op.path),
-            "summary": op.summary,
-            "tags": [op.path.split('/').next().unwrap_or("")],
-            "x-roster-access": access_name(op.access),
-            "x-roster-function": op.function.name(),
-            "requestBody": {
-                "description": "A JSON object; an empty body means `{}`.",
-                "required": false,
-                "content": {"application/json": {"schema": (op.request)(&mut generator)}}
-            },
-            "responses": responses(op.access == Access::Public),
-        });
-        if op.access != Access::Public {
-            operation["security"] = json!([{"bearer": []}]);
-        }
-        add(&mut paths, &format!("/{}", op.path), "post", operation);
+    for op in crate::OPERATIONS {
+        let entry = native::operation(op, &mut generators);
+        add(&mut paths, &format!("/{}", op.path), "post", entry);
     }
-    for route in compat::ROUTES {
-        let mut operation = json!({
-            "operationId": compat_operation_id(route),
-            "summary": format!("Compatibility route; runs `{}`", route.uses),
-            "tags": [if route.path.starts_with("/api/") { "hosted API" } else { "local API" }],
-            "x-roster-function": route.function.name(),
-            "responses": {
-                "200": {"description": "As the replaced API's document says."},
-                "400": {"description": "A malformed request."},
-                "401": {"description": "A missing or bad token."},
-                "499": {"description": "A rule refused the request: the code is in the `error-code` header and the body."}
-            },
-        });
-        match route.auth {
-            Auth::Public => operation["security"] = json!([]),
-            Auth::Bearer => operation["security"] = json!([{"bearer": []}]),
-            Auth::QueryToken => operation["security"] = json!([{"queryToken": []}]),
-        }
-        add(
-            &mut paths,
-            route.path,
-            &route.method.as_str().to_lowercase(),
-            operation,
-        );
+    for route in crate::compat::ROUTES {
+        let entry = compat::operation(route, &mut generators);
+        let method = route.method.as_str().to_lowercase();
+        add(&mut paths, route.path, &method, entry);
     }
-    let mut schemas = generator.take_definitions(true);
-    schemas.insert("Error".into(), error_schema());
+    let schemas = components(&mut generators);
     json!({
         "openapi": "3.1.0",
         "info": {
             "title": "roster",
             "version": env!("CARGO_PKG_VERSION"),
-            "description": "User and team management: accounts, users with roles, invites, \
-                signup, login with TOTP MFA, groups and plan seats. Every native operation is \
-                `POST /<resource>/<action>` with a JSON object body; paged operations take \
-                `limit`, `next`, `prev` and `index` in the query string.",
+            "summary": "User and team management: accounts, users with roles, invites, signup, login with TOTP MFA, groups and plan seats.",
+            "description": DESCRIPTION,
+            "license": {"name": "MIT OR Apache-2.0", "identifier": "MIT OR Apache-2.0"},
         },
+        "servers": [{"url": "/", "description": "this roster"}],
         "security": [],
+        "tags": tags(),
         "paths": paths,
         "components": {
             "schemas": schemas,
@@ -144,7 +123,7 @@ pub fn document() -> Value {
                 "bearer": {
                     "type": "http",
                     "scheme": "bearer",
-                    "description": "roster's access token, from `user/login` or `user/refresh`.",
+                    "description": "roster's access token, from `user/login` or `user/refresh` (15 minutes).",
                 },
                 "queryToken": {
                     "type": "apiKey",
@@ -157,6 +136,24 @@ pub fn document() -> Value {
     })
 }
 
+const DESCRIPTION: &str = "Every native operation is `POST /<resource>/<action>` with a JSON \
+object body (an empty body means `{}`) and a JSON answer. Paged operations take `limit`, `next`, \
+`prev` (and, for `user/find`, `index`) in the query string and answer `{data, next?, prev?}`. \
+An error is its HTTP status and `{\"error\": {\"code\", \"message\", \"field\"}}`; each operation \
+lists the codes it can answer.\n\nThe tags `hosted API` and `local API` are the two user APIs \
+roster replaces, served unchanged for their clients: offset paging, `?token=` on the local API, \
+and their error model (a refused rule is status 499 with its code in the `error-code` header).";
+
+fn tags() -> Value {
+    json!([
+        {"name": "user", "description": "Users: sessions, invites and signup, passwords, MFA, and administering other users."},
+        {"name": "account", "description": "The caller's account: its name, its plan and what is left of it, its audit log."},
+        {"name": "group", "description": "Groups and who is in them."},
+        {"name": "hosted API", "description": "The hosted REST user API roster replaces (`/api/v1/user/*`, bearer tokens)."},
+        {"name": "local API", "description": "The desktop agent's local user and user-group API roster replaces (`?token=`)."},
+    ])
+}
+
 fn add(paths: &mut Map<String, Value>, path: &str, method: &str, operation: Value) {
     let item = paths
         .entry(path.to_string())
@@ -166,104 +163,86 @@ fn add(paths: &mut Map<String, Value>, path: &str, method: &str, operation: Valu
     }
 }
 
-/// `user/updateRole` → `userUpdateRole`.
-fn operation_id(path: &str) -> String {
-    let mut id = String::new();
-    let mut upper = false;
-    for c in path.chars() {
-        if c == '/' {
-            upper = true;
-        } else if upper {
-            id.extend(c.to_uppercase());
-            upper = false;
-        } else {
-            id.push(c);
-        }
-    }
-    id
-}
-
-/// `GET /api/v1/user/get_all_users` → `compatGetApiV1UserGetAllUsers`.
-fn compat_operation_id(route: &compat::Route) -> String {
-    let mut id = format!(
-        "compat{}",
-        capitalised(&route.method.as_str().to_lowercase())
-    );
-    for part in route.path.split(['/', '_']).filter(|p| !p.is_empty()) {
-        id.push_str(&capitalised(part));
-    }
-    id
-}
-
-fn capitalised(s: &str) -> String {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
-}
-
-fn access_name(access: Access) -> &'static str {
-    match access {
-        Access::Public => "public",
-        Access::Member => "member",
-        Access::SelfOrAdmin => "self, or an admin for others",
-        Access::SelfOnly => "self",
-        Access::Admin => "admin",
-    }
-}
-
-/// The success and the error model's statuses.
-fn responses(public: bool) -> Value {
-    let mut out = Map::new();
-    out.insert(
-        "200".into(),
-        json!({
-            "description": "The result, a JSON object.",
-            "content": {"application/json": {"schema": {"type": "object"}}}
-        }),
-    );
-    let mut statuses: Vec<u16> = ERRORS.iter().map(|(_, status, _)| *status).collect();
-    statuses.dedup();
-    for status in statuses {
-        if public && status == 401 {
-            continue;
-        }
-        let codes: Vec<String> = ERRORS
-            .iter()
-            .filter(|(_, s, _)| *s == status)
-            .map(|(code, _, what)| format!("`{code}`: {what}"))
-            .collect();
-        out.insert(
-            status.to_string(),
-            json!({
-                "description": codes.join("; "),
-                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
-            }),
-        );
-    }
-    Value::Object(out)
-}
-
-fn error_schema() -> Value {
-    let codes: Vec<&str> = ERRORS.iter().map(|(code, _, _)| *code).collect();
-    json!({
-        "type": "object",
-        "additionalProperties": false,
-        "required": ["error"],
-        "properties": {
-            "error": {
-                "type": "object",
-                "additionalProperties": false,
-                "required": ["code", "message"],
-                "properties": {
-                    "code": {"type": "string", "enum": codes},
-                    "message": {"type": "string"},
-                    "field": {"type": "string", "description": "The input at fault, when one is."}
-                }
+/// The schemas of both directions, and the error models'. Both
+/// generators name a shared value type (`Id`, `Email`…) the same way, and
+/// it reads the same both ways.
+fn components(generators: &mut Generators) -> Map<String, Value> {
+    let _ = generators.answers.subschema_for::<ErrorBody<'static>>();
+    let _ = generators
+        .answers
+        .subschema_for::<CompatErrorBody<'static>>();
+    let mut schemas = generators.requests.take_definitions(true);
+    for (name, schema) in generators.answers.take_definitions(true) {
+        match schemas.get(&name) {
+            Some(known) if *known != schema => {
+                // Tell them apart rather than let one hide the other.
+                schemas.insert(format!("{name}Answer"), schema);
+            }
+            _ => {
+                schemas.insert(name, schema);
             }
         }
+    }
+    schemas
+}
+
+/// A schema as a JSON value.
+pub(crate) fn value(schema: Schema) -> Value {
+    schema.to_value()
+}
+
+/// Whether a request body may be left out: its schema takes `{}`.
+pub(crate) fn takes_empty(schema: &Value, generator: &SchemaGenerator) -> bool {
+    let schema = match schema.get("$ref").and_then(Value::as_str) {
+        Some(r) => {
+            let name = r.trim_start_matches("#/components/schemas/");
+            match generator.definitions().get(name) {
+                Some(s) => s,
+                None => return false,
+            }
+        }
+        None => schema,
+    };
+    if schema.get("type").and_then(Value::as_str) == Some("array") {
+        return false;
+    }
+    if let Some(any) = schema.get("anyOf").and_then(Value::as_array) {
+        return any.iter().any(|s| takes_empty(s, generator));
+    }
+    let required = schema
+        .get("required")
+        .and_then(Value::as_array)
+        .is_some_and(|r| !r.is_empty());
+    !required && schema.get("oneOf").is_none()
+}
+
+/// An error answer: the error model's schema with `code` held to `codes`.
+pub(crate) fn error_answer(schema: &str, field: &str, codes: &[&str], what: String) -> Value {
+    json!({
+        "description": what,
+        "content": {"application/json": {"schema": {
+            "allOf": [{"$ref": format!("#/components/schemas/{schema}")}],
+            "properties": code_restriction(schema, field, codes),
+        }}}
     })
+}
+
+fn code_restriction(schema: &str, field: &str, codes: &[&str]) -> Value {
+    let code = json!({"properties": {field: {"enum": codes}}});
+    if schema == "Error" {
+        json!({"error": code})
+    } else {
+        json!({field: {"enum": codes}})
+    }
+}
+
+/// The native codes' meanings, for an error answer's description.
+pub(crate) fn meanings(codes: &[Code]) -> String {
+    codes
+        .iter()
+        .map(|c| format!("`{}`: {}", c.as_str(), c.meaning()))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 #[cfg(test)]
@@ -272,7 +251,17 @@ mod tests {
 
     #[test]
     fn ids_read_as_the_path() {
-        assert_eq!(operation_id("user/updateRole"), "userUpdateRole");
-        assert_eq!(operation_id("group/ofUser"), "groupOfUser");
+        assert_eq!(native::operation_id("user/updateRole"), "userUpdateRole");
+        assert_eq!(native::operation_id("group/ofUser"), "groupOfUser");
+    }
+
+    #[test]
+    fn the_two_directions_never_name_two_schemas_alike() {
+        let doc = document();
+        let names: Vec<&String> = doc["components"]["schemas"]
+            .as_object()
+            .map(|m| m.keys().filter(|k| k.ends_with("Answer")).collect())
+            .unwrap_or_default();
+        assert!(names.is_empty(), "{names:?}");
     }
 }

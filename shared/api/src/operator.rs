@@ -49,7 +49,7 @@ pub async fn run(roster: &Roster, payload: &str) -> Value {
             if let Some(detail) = &e.detail {
                 tracing::error!(detail = %detail, "operator command failed");
             }
-            json!({ "error": e.body() })
+            json!({ "error": e.detail() })
         }
     }
 }

@@ -1,15 +1,20 @@
-//! The operation table: for each operation its path, who may call it, its
-//! Lambda function and its handler. The router, the Lambda routers, and (with
-//! later issues) the OpenAPI document, SAM routes and event fixtures are all
-//! built from this one list.
+//! What an operation is: its path, who may call it, its Lambda function, the
+//! query string and body it takes, what it answers, and its handler. The
+//! table itself is `ops/table.rs`; the router, the Lambda routers, the
+//! OpenAPI document, the SAM routes and the event fixtures are all built
+//! from (or checked against) that one list.
 
 mod account;
 mod group;
+mod table;
 mod user;
+
+pub use table::OPERATIONS;
 
 use std::future::Future;
 use std::pin::Pin;
 
+use crate::error::Code;
 use crate::views::Reply;
 use crate::{ApiError, Call};
 use roster_core::Roster;
@@ -57,313 +62,124 @@ pub type HandlerFuture = Pin<Box<dyn Future<Output = Result<Reply, ApiError>> + 
 pub type Handler = fn(Roster, Call) -> HandlerFuture;
 pub type SchemaFn = fn(&mut schemars::SchemaGenerator) -> schemars::Schema;
 
+/// What an operation takes in its query string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Query {
+    /// Nothing: any parameter is `BAD_REQUEST`.
+    None,
+    /// A page: `limit`, `next` or `prev`, and `index` (`primary` | `gs1`).
+    Page,
+    /// A page in its one order: `limit`, `next` or `prev`.
+    OrderedPage,
+}
+
+/// A success an operation can answer: its status and its body's schema.
+pub struct Answer {
+    pub status: u16,
+    pub schema: SchemaFn,
+}
+
 pub struct Operation {
     /// `resource/action`; served at `POST /<path>`.
     pub path: &'static str,
     pub access: Access,
     pub function: Function,
+    pub query: Query,
     /// Largest request body accepted.
     pub body_limit: usize,
     /// One line for the OpenAPI document.
     pub summary: &'static str,
     /// The JSON Schema of the request body, from the type the handler parses.
     pub request: SchemaFn,
+    /// Its successes, with the JSON Schema of the view each one serialises.
+    pub answers: &'static [Answer],
+    /// The error codes it answers besides those every operation can
+    /// ([`COMMON_ERRORS`], and `UNAUTHENTICATED` unless it is public).
+    pub errors: &'static [Code],
+    /// What it refuses although the body fits its schema: rules no JSON
+    /// Schema can state (a link that was used, a common password, …).
+    pub beyond_schema: &'static [&'static str],
+    /// Whether a part of the body that breaks its schema fails alone, said
+    /// so in a success's answer (an import's rows), rather than the whole.
+    pub parts_fail_alone: bool,
     pub handler: Handler,
+}
+
+/// What every operation can answer: a body that does not fit, one too
+/// large, a fault, a dependency that is down.
+pub const COMMON_ERRORS: [Code; 4] = [
+    Code::BadRequest,
+    Code::TooLarge,
+    Code::Internal,
+    Code::Unavailable,
+];
+
+/// What a page refuses whatever its body: a cursor is opaque, and only one
+/// roster issued for this very query works.
+pub const CURSOR_RULE: &str =
+    "`next` and `prev` must be cursors roster issued for this query, still current (`INVALID`)";
+
+impl Operation {
+    /// What it refuses although the body fits its schema (a page's cursor
+    /// rule included).
+    pub fn rules_beyond_schema(&self) -> Vec<&'static str> {
+        let mut rules = self.beyond_schema.to_vec();
+        if self.query != Query::None {
+            rules.push(CURSOR_RULE);
+        }
+        rules
+    }
+
+    /// Every error code the operation can answer, in the table's order.
+    pub fn all_errors(&self) -> Vec<Code> {
+        let mut codes: Vec<Code> = COMMON_ERRORS.to_vec();
+        if !self.access.is_public() {
+            codes.push(Code::Unauthenticated);
+        }
+        codes.extend(self.errors);
+        codes.sort();
+        codes.dedup();
+        codes
+    }
 }
 
 /// Request bodies up to 64 KiB, unless an operation says otherwise
 /// (`group/import`: 1 MiB).
 pub const BODY_LIMIT: usize = 64 * 1024;
 
+/// One row of the table. The body type is what the handler parses, each
+/// answer type what it serialises, so the document follows the code.
 macro_rules! op {
-    ($path:literal, $access:ident, $function:ident, $handler:path, $body:ty, $summary:literal) => {
-        op!($path, $access, $function, $handler, $body, $summary, BODY_LIMIT)
-    };
-    ($path:literal, $access:ident, $function:ident, $handler:path, $body:ty, $summary:literal, $limit:expr) => {
+    (
+        $path:literal, $access:ident, $function:ident, $query:ident,
+        $handler:path, $body:ty => [$($status:literal: $answer:ty),+ $(,)?],
+        errors: [$($code:ident),* $(,)?],
+        beyond: [$($beyond:literal),* $(,)?],
+        $summary:literal
+        $(, limit: $limit:expr)?
+        $(, parts_fail_alone: $alone:literal)? $(,)?
+    ) => {
         Operation {
             path: $path,
             access: Access::$access,
             function: Function::$function,
-            body_limit: $limit,
+            query: Query::$query,
+            body_limit: op!(@limit $($limit)?),
             summary: $summary,
             request: |generator| generator.subschema_for::<$body>(),
+            answers: &[$(Answer {
+                status: $status,
+                schema: |generator| generator.subschema_for::<$answer>(),
+            }),+],
+            errors: &[$(Code::$code),*],
+            beyond_schema: &[$($beyond),*],
+            parts_fail_alone: op!(@alone $($alone)?),
             handler: |roster, call| Box::pin(async move { $handler(&roster, call).await }),
         }
     };
+    (@alone) => { false };
+    (@alone $alone:literal) => { $alone };
+    (@limit) => { $crate::ops::BODY_LIMIT };
+    (@limit $limit:expr) => { $limit };
 }
-
-pub static OPERATIONS: &[Operation] = &[
-    op!(
-        "user/find",
-        Member,
-        Read,
-        user::read::find,
-        user::read::FindBody,
-        "Finds the account's users: by e-mail, id, role, state or a prefix of e-mail or name; a page, with `details` each user's groups"
-    ),
-    op!(
-        "user/get",
-        SelfOrAdmin,
-        Read,
-        user::read::get,
-        user::read::GetBody,
-        "Reads one user by `id` or `email`: oneself, or anyone for an admin"
-    ),
-    op!(
-        "user/info",
-        Member,
-        Read,
-        user::read::info,
-        user::read::Empty,
-        "The caller, with its account's name, plan and recovery codes left"
-    ),
-    op!(
-        "user/login",
-        Public,
-        Public,
-        user::session::login,
-        user::session::LoginBody,
-        "Logs in (`{email, password}`; `{session, code}` after an MFA challenge), signs up from an invite and logs in, or registers an account"
-    ),
-    op!(
-        "user/refresh",
-        Public,
-        Public,
-        user::session::refresh,
-        user::session::RefreshBody,
-        "Trades a refresh token for new tokens; the old refresh token is spent"
-    ),
-    op!(
-        "user/logout",
-        Member,
-        Write,
-        user::session::logout,
-        user::session::LogoutBody,
-        "Ends this session, or with `all` every session of the caller"
-    ),
-    op!(
-        "user/update",
-        SelfOrAdmin,
-        Write,
-        user::admin::update,
-        user::admin::UpdateBody,
-        "Changes a user's names, preferences, state (admins) or a pending user's e-mail"
-    ),
-    op!(
-        "user/updateRole",
-        Admin,
-        Write,
-        user::admin::update_role,
-        user::admin::UpdateRoleBody,
-        "Changes another user's role, within the plan's seats and never above the admin's own"
-    ),
-    op!(
-        "user/remove",
-        Admin,
-        Write,
-        user::admin::remove,
-        user::admin::UserRefBody,
-        "Removes a user: frees its seat and e-mail, leaves its groups, ends its sessions"
-    ),
-    op!(
-        "user/invite",
-        Admin,
-        Write,
-        user::admin::invite,
-        user::admin::InviteBody,
-        "Invites a person by e-mail: a pending user, a mailed link, and the link in the answer"
-    ),
-    op!(
-        "user/resendInvite",
-        Admin,
-        Write,
-        user::admin::resend_invite,
-        user::admin::UserRefBody,
-        "Mails a pending user a new link; the old one stops working"
-    ),
-    op!(
-        "user/signupInfo",
-        Public,
-        Public,
-        user::signup::signup_info,
-        user::signup::InfoBody,
-        "What a mailed link is for (e-mail, role, account, expiry), without spending it"
-    ),
-    op!(
-        "user/signup",
-        Public,
-        Public,
-        user::signup::signup,
-        user::signup::SignupBody,
-        "Signs up from a mailed link, spending it"
-    ),
-    op!(
-        "user/changePassword",
-        SelfOnly,
-        Write,
-        user::password::change_password,
-        user::password::ChangeBody,
-        "Changes the caller's password, given the current one"
-    ),
-    op!(
-        "user/mfaSecret",
-        SelfOnly,
-        Write,
-        user::mfa::mfa_secret,
-        user::read::Empty,
-        "A new TOTP secret, its otpauth URI and QR code; nothing changes until setMfa"
-    ),
-    op!(
-        "user/setMfa",
-        SelfOnly,
-        Write,
-        user::mfa::set_mfa,
-        user::mfa::SetMfaBody,
-        "Turns MFA on (answering the recovery codes) or off, with a current code"
-    ),
-    op!(
-        "user/regenerateRecoveryCodes",
-        SelfOnly,
-        Write,
-        user::mfa::regenerate_recovery_codes,
-        user::mfa::CodeBody,
-        "New recovery codes for a TOTP code; the old ones stop working"
-    ),
-    op!(
-        "user/resetMfa",
-        Admin,
-        Write,
-        user::mfa::reset_mfa,
-        user::mfa::ResetMfaBody,
-        "Turns another user's MFA off and signs them out"
-    ),
-    op!(
-        "user/forgotPassword",
-        Public,
-        Public,
-        user::password::forgot_password,
-        user::password::ForgotBody,
-        "Mails a reset link; the same answer for every address"
-    ),
-    op!(
-        "user/resetPassword",
-        Public,
-        Public,
-        user::password::reset_password,
-        user::password::ResetBody,
-        "Sets a new password from a reset link; every session ends"
-    ),
-    op!(
-        "account/get",
-        Member,
-        Read,
-        account::get,
-        account::Empty,
-        "The caller's account, with its plan's usage"
-    ),
-    op!(
-        "account/update",
-        Admin,
-        Write,
-        account::update,
-        account::UpdateBody,
-        "Renames the account (admins) or changes its plan (the owner)"
-    ),
-    op!(
-        "account/usage",
-        Member,
-        Read,
-        account::usage,
-        account::Empty,
-        "The plan, and each seat kind's and groups' limit, use and what remains"
-    ),
-    op!(
-        "account/audit",
-        Admin,
-        Read,
-        account::audit_log,
-        account::AuditBody,
-        "The audit log, newest first"
-    ),
-    op!(
-        "group/create",
-        Admin,
-        Write,
-        group::create,
-        group::CreateBody,
-        "Creates a group, within the plan's groups"
-    ),
-    op!(
-        "group/get",
-        Member,
-        Read,
-        group::get,
-        group::IdBody,
-        "Reads a group"
-    ),
-    op!(
-        "group/update",
-        Admin,
-        Write,
-        group::update,
-        group::UpdateBody,
-        "Changes a group's name, description or active flag"
-    ),
-    op!(
-        "group/remove",
-        Admin,
-        Write,
-        group::remove,
-        group::IdBody,
-        "Removes a group and its memberships"
-    ),
-    op!(
-        "group/find",
-        Member,
-        Read,
-        group::find,
-        group::FindBody,
-        "The account's groups by name, or by a case-insensitive name prefix"
-    ),
-    op!(
-        "group/assign",
-        Admin,
-        Write,
-        group::assign,
-        group::AssignBody,
-        "Puts users in groups; pairs that exist are skipped"
-    ),
-    op!(
-        "group/unassign",
-        Admin,
-        Write,
-        group::unassign,
-        group::UnassignBody,
-        "Takes a user out of a group"
-    ),
-    op!(
-        "group/members",
-        Member,
-        Read,
-        group::members,
-        group::MembersBody,
-        "A group's members, a page of users"
-    ),
-    op!(
-        "group/ofUser",
-        Member,
-        Read,
-        group::of_user,
-        group::OfUserBody,
-        "A user's groups, a page of groups"
-    ),
-    op!(
-        "group/import",
-        Admin,
-        Write,
-        group::import,
-        group::ImportBody,
-        "Invites and assigns many people at once, by e-mail and group name",
-        group::IMPORT_BODY_LIMIT
-    ),
-];
+pub(crate) use op;

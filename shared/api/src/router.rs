@@ -108,7 +108,7 @@ async fn dispatch(op: &'static Operation, roster: Roster, req: Request) -> Respo
             )
                 .into_response(),
             Err(e) => {
-                log_error(e.status, e.code, e.detail.as_deref(), &e.message);
+                log_error(e.status, e.code.as_str(), e.detail.as_deref(), &e.message);
                 e.into_response()
             }
         };
@@ -185,7 +185,11 @@ async fn run(
         bearer,
         body,
         query,
+        paging: op.query,
     };
+    if op.query == crate::ops::Query::None {
+        call.no_query()?;
+    }
     (op.handler)(roster, call).await
 }
 

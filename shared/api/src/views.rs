@@ -10,14 +10,15 @@ use roster_core::domain::{AccountId, GroupId, Role, UserId, UserState};
 use roster_core::paging::Page;
 use roster_core::plans::SeatKind;
 use roster_core::repo::accounts::Usage;
-use roster_core::repo::audit::{Entry, Target};
+use roster_core::repo::audit::Entry;
 use roster_core::repo::groups::Group;
 use roster_core::repo::{Account, User};
 use roster_core::users::Tokens;
+use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::ApiError;
+use crate::{schema, ApiError};
 
 /// A serialised JSON answer and its status (200 unless said otherwise).
 pub struct Reply {
@@ -52,32 +53,50 @@ impl Reply {
     }
 }
 
-#[derive(Serialize)]
+/// A group a user belongs to.
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "GroupRef")]
 pub struct GroupRef<'a> {
+    #[schemars(with = "schema::Id")]
     pub id: &'a str,
     pub name: &'a str,
 }
 
-#[derive(Serialize)]
+/// A user (DESIGN §4): never a password, a secret or a token hash.
+#[derive(Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
+#[schemars(rename = "User")]
 pub struct UserView<'a> {
+    #[schemars(with = "schema::Id")]
     id: UserId,
+    #[schemars(with = "schema::Id")]
     account_id: AccountId,
+    #[schemars(with = "schema::Email")]
     email: &'a str,
     first: &'a str,
     last: &'a str,
+    #[schemars(with = "schema::Role")]
     role: Role,
+    #[schemars(with = "schema::State")]
     state: UserState,
+    /// Whether the user logs in with a second factor.
     mfa: bool,
+    #[schemars(with = "schema::Preferences")]
     preferences: &'a Map<String, Value>,
+    /// The last login; null before the first.
+    #[schemars(with = "Option<schema::Time>")]
     activity: Option<String>,
+    #[schemars(with = "schema::Time")]
     created: String,
+    #[schemars(with = "schema::Time")]
     updated: String,
-    /// With `details`.
+    /// With `details`: the user's groups, by name.
     #[serde(skip_serializing_if = "Option::is_none")]
     groups: Option<Vec<GroupRef<'a>>>,
-    /// Only from `invite` and `resendInvite`: the one time a token is shown.
+    /// Only from `invite`, `resendInvite` and `updateRole {sendInvite}`:
+    /// the one time a token is shown.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<schema::Link>")]
     invite_url: Option<&'a str>,
 }
 
@@ -129,8 +148,9 @@ pub fn invited<'a>(u: &'a User, url: &'a str) -> UserView<'a> {
 
 /// `user/info`: the user plus its account's name and plan, and how many
 /// recovery codes the caller has left.
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
+#[schemars(rename = "Info")]
 pub struct InfoView<'a> {
     #[serde(flatten)]
     pub user: UserView<'a>,
@@ -140,19 +160,45 @@ pub struct InfoView<'a> {
     pub recovery_codes_left: usize,
 }
 
-#[derive(Serialize)]
+/// One counter of a plan: its limit, how much is used and what remains
+/// (below zero after a plan was lowered under what is in use).
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "Counter")]
+pub struct CounterView {
+    limit: i64,
+    used: i64,
+    remaining: i64,
+}
+
+impl From<Usage> for CounterView {
+    fn from(u: Usage) -> Self {
+        CounterView {
+            limit: u.limit,
+            used: u.used,
+            remaining: u.remaining,
+        }
+    }
+}
+
+/// Seats per kind: `admin` holds admins and the owner.
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "Seats")]
 pub struct SeatsView {
-    admin: Usage,
-    user: Usage,
-    viewer: Usage,
+    admin: CounterView,
+    user: CounterView,
+    viewer: CounterView,
 }
 
 /// `account/usage`: the plan, each counter's limit, use and what remains.
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "Usage")]
 pub struct UsageView<'a> {
+    /// `free`, `team`, `business`, or `custom`.
     plan: &'a str,
     seats: SeatsView,
-    groups: Usage,
+    groups: CounterView,
+    /// The plan's features, as the plan names them.
+    #[schemars(with = "schema::Object")]
     features: &'a Map<String, Value>,
 }
 
@@ -160,23 +206,27 @@ pub fn usage(a: &Account) -> UsageView<'_> {
     UsageView {
         plan: &a.plan,
         seats: SeatsView {
-            admin: a.seats(SeatKind::Admin),
-            user: a.seats(SeatKind::User),
-            viewer: a.seats(SeatKind::Viewer),
+            admin: a.seats(SeatKind::Admin).into(),
+            user: a.seats(SeatKind::User).into(),
+            viewer: a.seats(SeatKind::Viewer).into(),
         },
-        groups: a.groups(),
+        groups: a.groups().into(),
         features: &a.limits.features,
     }
 }
 
 /// An account: its name and times, and its usage.
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "Account")]
 pub struct AccountView<'a> {
+    #[schemars(with = "schema::Id")]
     id: AccountId,
     name: &'a str,
     #[serde(flatten)]
     usage: UsageView<'a>,
+    #[schemars(with = "schema::Time")]
     created: String,
+    #[schemars(with = "schema::Time")]
     updated: String,
 }
 
@@ -190,14 +240,20 @@ pub fn account(a: &Account) -> AccountView<'_> {
     }
 }
 
-#[derive(Serialize)]
+/// A group.
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "Group")]
 pub struct GroupView<'a> {
+    #[schemars(with = "schema::Id")]
     id: GroupId,
     name: &'a str,
     description: &'a str,
     active: bool,
+    /// How many users are in it.
     members: i64,
+    #[schemars(with = "schema::Time")]
     created: String,
+    #[schemars(with = "schema::Time")]
     updated: String,
 }
 
@@ -213,20 +269,39 @@ pub fn group(g: &Group) -> GroupView<'_> {
     }
 }
 
-#[derive(Serialize)]
+/// Who acted: a user, or `operator` (with no e-mail) for a deployment's
+/// operator invoking the write function directly.
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "Actor")]
 pub struct ActorView<'a> {
     id: &'a str,
     email: &'a str,
 }
 
-/// An audit entry: `{id, at, actor, action, target, detail}`.
-#[derive(Serialize)]
-pub struct AuditView<'a> {
+/// What an action was done to.
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "Target")]
+pub struct TargetView<'a> {
+    /// `user`, `group` or `account`.
+    kind: &'a str,
     id: &'a str,
+    /// The user's e-mail, the group's or the account's name at the time.
+    label: &'a str,
+}
+
+/// An audit entry: `{id, at, actor, action, target, detail}`.
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "AuditEntry")]
+pub struct AuditView<'a> {
+    #[schemars(with = "schema::Id")]
+    id: &'a str,
+    #[schemars(with = "schema::Time")]
     at: String,
     actor: ActorView<'a>,
+    /// The operation, e.g. `user/invite`.
     action: &'a str,
-    target: &'a Target,
+    target: TargetView<'a>,
+    #[schemars(with = "schema::Object")]
     detail: &'a Map<String, Value>,
 }
 
@@ -239,16 +314,24 @@ pub fn audit(e: &Entry) -> AuditView<'_> {
             email: &e.actor_email,
         },
         action: &e.action,
-        target: &e.target,
+        target: TargetView {
+            kind: &e.target.kind,
+            id: &e.target.id,
+            label: &e.target.label,
+        },
         detail: &e.detail,
     }
 }
 
-#[derive(Serialize)]
+/// A new session: an access token (sent as `Authorization: Bearer`), the
+/// refresh token that renews it once, and who is signed in.
+#[derive(Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
+#[schemars(rename = "Tokens")]
 pub struct TokensView<'a> {
     access_token: &'a str,
     refresh_token: &'a str,
+    /// Seconds the access token lives.
     expires_in: i64,
     user: UserView<'a>,
     account: AccountView<'a>,
@@ -265,13 +348,17 @@ pub fn tokens(t: &Tokens) -> TokensView<'_> {
 }
 
 /// `{user, account}`, as `user/signup` answers.
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "SignedUp")]
 pub struct Membership<'a> {
     pub user: UserView<'a>,
     pub account: AccountView<'a>,
 }
 
-#[derive(Serialize)]
+/// A page: its items, and opaque cursors to the pages after and before it
+/// (absent at the ends), to pass back as `?next=` or `?prev=`.
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "{T}Page")]
 pub struct PageView<T> {
     data: Vec<T>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -286,4 +373,34 @@ pub fn page<'a, T, V>(p: &'a Page<T>, shape: impl Fn(&'a T) -> V) -> PageView<V>
         next: p.next.clone(),
         prev: p.prev.clone(),
     }
+}
+
+/// `{}`: done, and nothing more to say.
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "Done", deny_unknown_fields)]
+pub struct Nothing {}
+
+/// `user/login` with a password, for a user with MFA on: the next step is
+/// `user/login {session, code}` with this `session`.
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "MfaChallenge")]
+pub struct Challenge<'a> {
+    #[schemars(schema_with = "mfa")]
+    pub challenge: &'static str,
+    pub session: &'a str,
+}
+
+/// `"MFA"`, the one challenge there is.
+fn mfa(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({"type": "string", "const": "MFA"})
+}
+
+/// What `user/login` answers with 200: a session, or the MFA step.
+#[derive(Serialize, JsonSchema)]
+#[serde(untagged)]
+#[schemars(rename = "LoginResult")]
+#[allow(clippy::large_enum_variant)] // made to be serialised once, on the stack
+pub enum LoginAnswer<'a> {
+    Tokens(TokensView<'a>),
+    Challenge(Challenge<'a>),
 }

@@ -77,8 +77,8 @@ pub const MAX_SEATS: i64 = 100_000;
 /// Most groups a plan may hold: `user/find {details}` names a page's groups
 /// with one Query of all the account's group names, which must fit one page.
 pub const MAX_GROUPS: i64 = 1_000;
-const MAX_FEATURES: usize = 50;
-const MAX_FEATURE_NAME: usize = 64;
+pub const MAX_FEATURES: usize = 50;
+pub const MAX_FEATURE_NAME: usize = 64;
 
 /// The name of a plan given as an object rather than by name.
 pub const CUSTOM: &str = "custom";
@@ -108,6 +108,8 @@ pub fn named(name: &str) -> Option<Plan> {
     })
 }
 
+/// The named plans.
+pub const NAMED: [&str; 3] = ["free", "team", "business"];
 const NAMES: &str = "free, team, business";
 
 /// A plan from a flag or an env var: a name, or the JSON of a custom plan.

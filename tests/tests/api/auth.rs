@@ -116,12 +116,26 @@ async fn login_forms_cannot_be_mixed() {
         json!({"invite": "x", "email": OWNER_EMAIL, "password": PASSWORD}),
         json!({"register": false, "email": OWNER_EMAIL, "password": PASSWORD, "accountName": "X"}),
         json!({"session": "x"}),
-        json!({}),
     ];
     for body in bad {
         app.call("user/login", None, body.clone())
             .await
             .err(400, "BAD_REQUEST");
+    }
+}
+
+#[tokio::test]
+async fn a_hosted_ui_form_without_its_token_is_unauthenticated() {
+    let app = TestApp::new().await;
+    for body in [
+        json!({}),
+        json!({"register": true}),
+        json!({"register": true, "accountName": "Acme"}),
+        json!({"invite": "x", "first": "Ann"}),
+    ] {
+        app.call("user/login", None, body.clone())
+            .await
+            .err(401, "UNAUTHENTICATED");
     }
 }
 

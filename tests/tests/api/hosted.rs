@@ -4,7 +4,7 @@
 //! are checked against its JWKS over HTTP.
 
 use roster_core::Roster;
-use roster_tests::app::{token_of, Options, TestApp, PASSWORD};
+use roster_tests::app::{token_of, Options, TestApp, OWNER_EMAIL, PASSWORD};
 use serde_json::json;
 
 async fn open_app() -> TestApp {
@@ -130,17 +130,32 @@ async fn a_token_goes_only_with_the_token_forms() {
     let app = open_app().await;
     let token = app.hosted_token("ann", "ann@example.com", true).await;
     for body in [
-        json!({"email": "ann@example.com", "password": PASSWORD}),
         json!({"register": true, "email": "ann@example.com"}),
         json!({"register": true, "password": PASSWORD}),
-        json!({"invite": "x", "password": PASSWORD}),
         json!({"register": false}),
-        json!({"session": "s", "code": "123456"}),
+        json!({"invite": "x", "email": "ann@example.com"}),
     ] {
         app.hosted_login(&token, body.clone())
             .await
             .err(400, "BAD_REQUEST");
     }
+}
+
+/// The body picks the form: a password form is checked as one, whatever
+/// token comes with it (a page that always sends its bearer logs in).
+#[tokio::test]
+async fn a_password_form_ignores_a_token_that_comes_with_it() {
+    let app = open_app().await;
+    let token = app.hosted_token("ann", "ann@example.com", true).await;
+    app.hosted_login(&token, json!({"email": OWNER_EMAIL, "password": PASSWORD}))
+        .await
+        .ok();
+    app.hosted_login(
+        &token,
+        json!({"email": OWNER_EMAIL, "password": "wrong password!"}),
+    )
+    .await
+    .err(401, "UNAUTHENTICATED");
 }
 
 #[tokio::test]

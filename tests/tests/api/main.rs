@@ -31,3 +31,4 @@ mod register;
 mod sessions;
 mod signup;
 mod users;
+mod value_rules;

@@ -7,6 +7,7 @@
 use roster_core::domain::{Email, GroupId, GroupName, MembershipId, Name, Role, UserId};
 use roster_core::groups::{ImportRow, RowOutcome, RowStatus};
 use roster_core::{Error, Roster};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -16,9 +17,10 @@ use super::{CompatError, CompatReply};
 use crate::{ApiError, Call};
 
 /// UserUserGroupDTO: the assignment, with its user and its group.
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
-struct AssignmentDto<'a> {
+#[schemars(rename = "CompatAssignment")]
+pub(crate) struct AssignmentDto<'a> {
     #[serde(flatten)]
     assignment: AssignmentObject,
     user: UserObject<'a>,
@@ -33,6 +35,74 @@ fn assignment_fields() -> Vec<String> {
         .iter()
         .map(|f| format!("userGroup.{f}"));
     own.into_iter().chain(users).chain(groups).collect()
+}
+
+/// The query of `get_assigned_users`.
+#[derive(JsonSchema)]
+#[schemars(rename_all = "camelCase")]
+#[allow(dead_code)] // read by name (`Params`), described by this type
+pub(crate) struct UsersQuery {
+    /// The group.
+    #[schemars(with = "crate::schema::Id")]
+    user_group_id: String,
+    /// A part of the member's e-mail, any case.
+    #[schemars(length(max = 254))]
+    username: Option<String>,
+    #[serde(flatten)]
+    paging: PagingQuery,
+}
+
+/// The query of `get_assigned_usergroups`.
+#[derive(JsonSchema)]
+#[schemars(rename_all = "camelCase")]
+#[allow(dead_code)] // read by name (`Params`), described by this type
+pub(crate) struct GroupsQuery {
+    /// The user.
+    #[schemars(with = "crate::schema::Id")]
+    user_id: String,
+    /// A part of the group's name, any case.
+    #[schemars(length(max = 100))]
+    name: Option<String>,
+    #[serde(flatten)]
+    paging: PagingQuery,
+}
+
+/// Paging and sorting of assignments.
+#[derive(JsonSchema)]
+#[allow(dead_code)] // read by name (`Params`), described by this type
+struct PagingQuery {
+    /// From 1.
+    #[schemars(with = "Option<super::offset::CompatPage>")]
+    page: Option<i64>,
+    /// 1 to 1,000; 50 unless given.
+    #[schemars(with = "Option<super::offset::CompatPageSize>")]
+    pagesize: Option<i64>,
+    /// A field of the assignment, or of its user (`user.`) or group
+    /// (`userGroup.`), any case.
+    #[schemars(with = "Option<AssignmentSortField>")]
+    sortfield: Option<String>,
+    /// `false` unless given.
+    #[schemars(with = "Option<super::offset::CompatFlag>")]
+    descending: Option<String>,
+}
+
+crate::schema::value!(
+    /// A field of the assignment, or of its user (`user.`) or group
+    /// (`userGroup.`), in any case.
+    AssignmentSortField,
+    {
+        let fields = assignment_fields();
+        let fields: Vec<&str> = fields.iter().map(String::as_str).collect();
+        crate::schema::any_case_of(&fields)
+    }
+);
+
+/// The query of the routes that name one thing by `id`.
+#[derive(JsonSchema)]
+#[allow(dead_code)] // read by name (`Params`), described by this type
+pub(crate) struct IdQuery {
+    #[schemars(with = "crate::schema::Id")]
+    id: String,
 }
 
 fn listing(params: &Params, default: &str) -> Result<Listing, CompatError> {
@@ -77,17 +147,26 @@ pub async fn assigned_groups(roster: &Roster, call: Call) -> Result<CompatReply,
     CompatReply::json(&listing.collect(rows)?)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
-struct Pair {
+#[schemars(rename = "CompatAssignUser")]
+pub(crate) struct Pair {
+    #[schemars(with = "crate::schema::Id")]
     user_id: String,
+    #[schemars(with = "crate::schema::Id")]
     user_group_id: String,
 }
+
+/// `assign_users`' body: the pairs, at most 100.
+#[derive(JsonSchema)]
+#[schemars(transparent)]
+#[allow(dead_code)] // the handler reads a `Vec<Pair>`; this adds its bound
+pub(crate) struct Pairs(#[schemars(length(max = 100))] Vec<Pair>);
 
 /// `assign_users`: an array of `{userId, userGroupId}`; 200 with an empty
 /// body, pairs that exist already skipped.
 pub async fn assign(roster: &Roster, call: Call) -> Result<CompatReply, CompatError> {
-    let pairs: Vec<Pair> = call.body()?;
+    let pairs: Vec<Pair> = call.list_body()?;
     let pairs = pairs
         .iter()
         .map(|p| {
@@ -108,52 +187,83 @@ pub async fn unassign(roster: &Roster, call: Call) -> Result<CompatReply, Compat
     Ok(CompatReply::Empty)
 }
 
-#[derive(Deserialize)]
+/// An entry of `import_users`: a user and the groups to put it in.
+#[derive(Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
-struct RelationBody {
+#[schemars(rename = "CompatImportEntry")]
+pub(crate) struct RelationBody {
     user: RelationUser,
     #[serde(default)]
+    #[schemars(length(max = 30))]
     user_groups: Vec<GroupRef>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
+#[schemars(rename = "CompatImportUser")]
 struct RelationUser {
+    /// The e-mail.
+    #[schemars(with = "crate::schema::Email")]
     username: String,
+    #[schemars(with = "Option<crate::schema::Name>")]
     first_name: Option<String>,
+    #[schemars(with = "Option<crate::schema::Name>")]
     last_name: Option<String>,
 }
 
-#[derive(Deserialize)]
+/// A group by its id, else by its name (created when missing).
+#[derive(Deserialize, JsonSchema)]
+#[schemars(rename = "CompatImportGroup")]
 struct GroupRef {
+    #[schemars(with = "Option<crate::schema::Id>")]
     id: Option<String>,
+    #[schemars(with = "Option<crate::schema::Title>")]
     name: Option<String>,
 }
 
+/// `import_users`' body: at most 200 entries, each parsed alone (a
+/// malformed one fails alone, and its result says why).
+#[derive(JsonSchema)]
+#[schemars(transparent)]
+#[allow(dead_code)] // the handler reads the entries one by one
+pub(crate) struct Entries(#[schemars(length(max = 200))] Vec<RelationBody>);
+
 /// What became of one entry: roster's `group/import` result, ids as the
 /// replaced APIs write them, errors in their model.
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
-struct RowView {
+#[schemars(rename = "CompatImportResult")]
+pub(crate) struct RowView {
+    /// The entry's index, from 0.
     row: usize,
     username: String,
+    /// `invited`, `existing` or `failed`.
+    #[schemars(schema_with = "row_status")]
     status: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<crate::schema::Id>")]
     user_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    error: Option<Value>,
+    #[schemars(with = "Option<super::CompatErrorBody<'static>>")]
+    error: Option<CompatError>,
 }
 
-#[derive(Serialize)]
-struct ImportView {
+/// A result per entry, in the entries' order.
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "CompatImportResults")]
+pub(crate) struct ImportView {
     results: Vec<RowView>,
+}
+
+fn row_status(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({"type": "string", "enum": ["invited", "existing", "failed"]})
 }
 
 /// `import_users`: each entry's user (by `username`; invited with role
 /// `user` when new) into its groups (by `id`, else by `name`, created when
 /// missing): roster's `group/import`, 200 with a result per entry.
 pub async fn import(roster: &Roster, call: Call) -> Result<CompatReply, CompatError> {
-    let entries: Vec<Value> = call.body()?;
+    let entries: Vec<Value> = call.list_body()?;
     roster_core::groups::check_import_rows(entries.len())?;
     let caller = call.caller()?;
     let names: std::collections::HashMap<String, String> = roster.group_names(caller).await?;
@@ -228,6 +338,6 @@ fn view(row: usize, username: String, outcome: RowOutcome<CompatError>) -> RowVi
             RowStatus::Failed => "failed",
         },
         user_id: outcome.user_id.map(|u| u.uuid()),
-        error: outcome.error.map(|e| e.body()),
+        error: outcome.error,
     }
 }

@@ -85,6 +85,8 @@ async fn run(
         bearer: bearer(&parts.headers).map(str::to_string),
         body,
         query,
+        // Their paging is their own (`offset`).
+        paging: crate::ops::Query::None,
     };
     (route.handler)(roster, call).await
 }

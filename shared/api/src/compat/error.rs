@@ -8,8 +8,12 @@
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde_json::{json, Value};
+use std::collections::BTreeMap;
 
+use schemars::JsonSchema;
+use serde::Serialize;
+
+use crate::error::Code;
 use crate::ApiError;
 
 /// The status of a refused rule.
@@ -27,24 +31,26 @@ pub struct CompatError {
     pub detail: Option<String>,
 }
 
+/// The status and code a native code becomes: a refused rule is 499 with
+/// one of their codes; the rest keep the native status and code.
+pub fn compat_code(code: Code) -> (u16, &'static str) {
+    let refused = |name| (REFUSED, name);
+    match code {
+        Code::Invalid => refused("INVALID"),
+        Code::TokenInvalid | Code::TokenExpired => refused("TOKEN"),
+        Code::Conflict => refused("DUPLICATE"),
+        Code::NotFound => refused("NOT_FOUND"),
+        Code::Forbidden => refused("ACCESS"),
+        Code::LimitReached => refused("LIMIT"),
+        Code::RateLimited => refused("RATE_LIMITED"),
+        other => (other.status().as_u16(), other.as_str()),
+    }
+}
+
 impl From<ApiError> for CompatError {
     fn from(e: ApiError) -> Self {
-        let refused = |code| {
-            (
-                StatusCode::from_u16(REFUSED).unwrap_or(StatusCode::CONFLICT),
-                code,
-            )
-        };
-        let (status, code) = match e.code {
-            "INVALID" => refused("INVALID"),
-            "TOKEN_INVALID" | "TOKEN_EXPIRED" => refused("TOKEN"),
-            "CONFLICT" => refused("DUPLICATE"),
-            "NOT_FOUND" => refused("NOT_FOUND"),
-            "FORBIDDEN" => refused("ACCESS"),
-            "LIMIT_REACHED" => refused("LIMIT"),
-            "RATE_LIMITED" => refused("RATE_LIMITED"),
-            other => (e.status, other),
-        };
+        let (status, code) = compat_code(e.code);
+        let status = StatusCode::from_u16(status).unwrap_or(e.status);
         CompatError {
             status,
             code,
@@ -61,23 +67,60 @@ impl From<roster_core::Error> for CompatError {
     }
 }
 
+/// The replaced APIs' error body.
+#[derive(Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(rename = "CompatError")]
+pub struct CompatErrorBody<'a> {
+    /// 499's codes (`TOKEN`, `INVALID`, `DUPLICATE`, `NOT_FOUND`, `ACCESS`,
+    /// `LIMIT`, `RATE_LIMITED`), or the native code on other statuses.
+    #[schemars(with = "CompatCode")]
+    pub error_code: &'a str,
+    pub message: &'a str,
+    /// The input at fault, when one is, with the message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<BTreeMap<&'a str, [&'a str; 1]>>,
+}
+
+/// Every code a compatibility route answers.
+struct CompatCode;
+
+impl JsonSchema for CompatCode {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "CompatErrorCode".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let mut codes: Vec<&str> = Code::ALL.iter().map(|c| compat_code(*c).1).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        schemars::json_schema!({"type": "string", "enum": codes})
+    }
+}
+
 impl CompatError {
     /// `{errorCode, message, errors?}`.
-    pub fn body(&self) -> Value {
-        let mut body = json!({"errorCode": self.code, "message": self.message});
-        if let Some(field) = self.field {
-            let mut errors = serde_json::Map::new();
-            errors.insert(field.to_string(), json!([self.message]));
-            body["errors"] = Value::Object(errors);
+    pub fn body(&self) -> CompatErrorBody<'_> {
+        CompatErrorBody {
+            error_code: self.code,
+            message: &self.message,
+            errors: self
+                .field
+                .map(|f| BTreeMap::from([(f, [self.message.as_str()])])),
         }
-        body
+    }
+}
+
+/// As its body (a failed entry of `import_users`).
+impl Serialize for CompatError {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.body().serialize(s)
     }
 }
 
 impl IntoResponse for CompatError {
     fn into_response(self) -> Response {
-        let body = self.body();
-        let mut response = (self.status, Json(body)).into_response();
+        let mut response = (self.status, Json(self.body())).into_response();
         response
             .headers_mut()
             .insert("error-code", HeaderValue::from_static(self.code));

@@ -11,13 +11,64 @@ use roster_core::listing::MAX_USERS;
 use roster_core::repo::groups::Group;
 use roster_core::repo::User;
 use roster_core::{Error, Roster};
-use serde::Deserialize;
-use serde_json::{json, Value};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
-use super::offset::{contains, Collection, Listing, Params, MAX_DETAILS_PAGE_SIZE, MAX_PAGE_SIZE};
-use super::shapes;
+use super::offset::{contains, Listing, Params, MAX_DETAILS_PAGE_SIZE, MAX_PAGE_SIZE};
+use super::shapes::{self, GroupObject, UserObject};
 use super::{CompatError, CompatReply};
 use crate::Call;
+
+/// The query of both group lists.
+#[derive(JsonSchema)]
+#[allow(dead_code)] // read by name (`Params`), described by this type
+pub(crate) struct ListQuery<Size: JsonSchema = super::offset::CompatPageSize> {
+    /// From 1.
+    #[schemars(with = "Option<super::offset::CompatPage>")]
+    page: Option<i64>,
+    /// 1 to 1,000 (with details, 1 to 100); 50 unless given.
+    pagesize: Option<Size>,
+    /// A field of the UserGroup object, any case (`name` unless given).
+    #[schemars(with = "Option<GroupSortField>")]
+    sortfield: Option<String>,
+    /// `false` unless given.
+    #[schemars(with = "Option<super::offset::CompatFlag>")]
+    descending: Option<String>,
+    /// A part of the name, any case.
+    #[schemars(length(max = 100))]
+    name: Option<String>,
+}
+
+crate::schema::value!(
+    /// A field of the UserGroup object, in any case.
+    GroupSortField,
+    crate::schema::any_case_of(shapes::GROUP_FIELDS)
+);
+
+/// A row of `get_all_with_details`: the group, its users, and the empty
+/// projects and drives.
+#[derive(Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(rename = "CompatUserGroupDetails")]
+pub(crate) struct DetailsRow<'a> {
+    #[serde(flatten)]
+    group: GroupObject<'a>,
+    users: Vec<UserObject<'a>>,
+    #[schemars(with = "crate::schema::EmptyList")]
+    projects: Vec<Value>,
+    #[schemars(with = "crate::schema::EmptyList")]
+    shared_cloud_drives: Vec<Value>,
+}
+
+/// A UserGroup object, sorted as it serialises, with the group it shows.
+#[derive(Serialize)]
+struct Sorted<'a> {
+    #[serde(flatten)]
+    object: GroupObject<'a>,
+    #[serde(skip)]
+    group: &'a Group,
+}
 
 async fn list(roster: &Roster, call: Call, details: bool) -> Result<CompatReply, CompatError> {
     let params = Params::of(&call);
@@ -35,39 +86,32 @@ async fn list(roster: &Roster, call: Call, details: bool) -> Result<CompatReply,
         .into_iter()
         .filter(|g| contains(&g.name, needle.as_deref()))
         .collect();
-    let mut page = listing.collect(groups.iter().map(shapes::group_object).collect())?;
-    if details && !page.data.is_empty() {
-        add_members(roster, caller, &mut page).await?;
+    let rows = groups.iter().map(|g| Sorted {
+        object: shapes::group_object(g),
+        group: g,
+    });
+    let page = listing.collect(rows.collect())?;
+    if !details {
+        return CompatReply::json(&page.map(|row| row.object));
     }
-    CompatReply::json(&page)
-}
-
-/// Each group's users inline (and the empty projects and drives), from one
-/// read of the account's users; a page whose groups hold more members in
-/// all than one list serves is refused rather than cut short.
-async fn add_members(
-    roster: &Roster,
-    caller: &roster_core::users::Caller,
-    page: &mut Collection,
-) -> Result<(), CompatError> {
-    let users = roster.all_users(caller).await?;
+    let users = match page.data.is_empty() {
+        true => Vec::new(),
+        false => roster.all_users(caller).await?,
+    };
     let mut members: HashMap<String, Vec<&User>> = HashMap::new();
     for user in &users {
         for gid in &user.groups {
             members.entry(gid.clone()).or_default().push(user);
         }
     }
-    let stored = |row: &Value| {
-        let id = row.get("id").and_then(Value::as_str).unwrap_or_default();
-        GroupId::parse(id)
-            .map(|g| g.to_string())
-            .unwrap_or_default()
+    let of = |g: &Group| {
+        members
+            .get(&g.id.to_string())
+            .map_or(&[][..], Vec::as_slice)
     };
-    let inline: usize = page
-        .data
-        .iter()
-        .map(|row| members.get(&stored(row)).map_or(0, Vec::len))
-        .sum();
+    // A page whose groups hold more members in all than one list serves is
+    // refused rather than cut short.
+    let inline: usize = page.data.iter().map(|row| of(row.group).len()).sum();
     if inline > MAX_USERS {
         return Err(Error::invalid(
             "pagesize",
@@ -78,20 +122,16 @@ async fn add_members(
         )
         .into());
     }
-    for row in &mut page.data {
-        let list: Vec<_> = members
-            .get(&stored(row))
-            .map(|us| us.iter().map(|u| shapes::user_object(u)).collect())
-            .unwrap_or_default();
-        if let Some(row) = row.as_object_mut() {
-            row.extend([
-                ("users".to_string(), json!(list)),
-                ("projects".to_string(), json!([])),
-                ("sharedCloudDrives".to_string(), json!([])),
-            ]);
-        }
-    }
-    Ok(())
+    let page = page.map(|row| DetailsRow {
+        users: of(row.group)
+            .iter()
+            .map(|u| shapes::user_object(u))
+            .collect(),
+        group: row.object,
+        projects: Vec::new(),
+        shared_cloud_drives: Vec::new(),
+    });
+    CompatReply::json(&page)
 }
 
 pub async fn get_all(roster: &Roster, call: Call) -> Result<CompatReply, CompatError> {
@@ -102,10 +142,16 @@ pub async fn get_all_with_details(roster: &Roster, call: Call) -> Result<CompatR
     list(roster, call, true).await
 }
 
-#[derive(Deserialize)]
-struct GroupBody {
+/// A UserGroup object: `insert` takes its `name` (and `description`,
+/// `active`); `update` names it by `id`, and what it leaves out keeps its value.
+#[derive(Deserialize, JsonSchema)]
+#[schemars(rename = "CompatUserGroupIn")]
+pub(crate) struct GroupBody {
+    #[schemars(with = "Option<crate::schema::Id>")]
     id: Option<String>,
+    #[schemars(with = "Option<crate::schema::Title>")]
     name: Option<String>,
+    #[schemars(with = "Option<crate::schema::Text>")]
     description: Option<String>,
     active: Option<bool>,
 }

@@ -6,6 +6,7 @@
 use roster_core::domain::{AccountName, Name};
 use roster_core::users::UpdateUser;
 use roster_core::Roster;
+use schemars::JsonSchema;
 use serde::Deserialize;
 
 use super::shapes;
@@ -18,11 +19,16 @@ pub async fn userinfo(roster: &Roster, call: Call) -> Result<CompatReply, Compat
     CompatReply::json(&shapes::user_info(&caller.user, &account))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
-struct UpdateUserBody {
+#[schemars(rename = "CompatUpdateUser")]
+pub(crate) struct UpdateUserBody {
+    /// Admins only, when it differs from the account's name.
+    #[schemars(with = "Option<crate::schema::Title>")]
     account_name: Option<String>,
+    #[schemars(with = "Option<crate::schema::Name>")]
     first_name: Option<String>,
+    #[schemars(with = "Option<crate::schema::Name>")]
     last_name: Option<String>,
 }
 
@@ -71,10 +77,13 @@ pub async fn update_user(roster: &Roster, call: Call) -> Result<CompatReply, Com
     CompatReply::json(&shapes::user_info(&user, &account))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
-struct ResetPasswordBody {
+#[schemars(rename = "CompatResetPassword")]
+pub(crate) struct ResetPasswordBody {
+    #[schemars(with = "crate::schema::NewPassword")]
     password: String,
+    #[schemars(with = "crate::schema::CurrentPassword")]
     current_password: String,
 }
 
@@ -92,10 +101,14 @@ pub async fn generate_mfa_token(roster: &Roster, call: Call) -> Result<CompatRep
     Ok(CompatReply::Text(secret.secret))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
-struct SetMfaBody {
+#[schemars(rename = "CompatSetMfa")]
+pub(crate) struct SetMfaBody {
     enabled: bool,
+    /// A current code: of the new secret to turn MFA on, of the
+    /// authenticator (or a recovery code) to turn it off.
+    #[schemars(with = "Option<crate::schema::Code>")]
     user_code: Option<String>,
 }
 

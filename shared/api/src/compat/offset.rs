@@ -10,6 +10,7 @@
 use std::cmp::Ordering;
 
 use roster_core::Error;
+use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -29,14 +30,15 @@ impl<'a> Params<'a> {
         Params(&call.query)
     }
 
-    /// A parameter's last value, when given and not empty.
+    /// A parameter's last value, when given and not empty (`?page=` is
+    /// the default page, as the replaced APIs read it).
     pub fn text(&self, name: &str) -> Option<&'a str> {
         self.0
             .iter()
             .rev()
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
-            .filter(|v| !v.trim().is_empty())
+            .filter(|v| !v.is_empty())
     }
 
     /// A parameter the route can't do without (`INVALID` when missing).
@@ -59,7 +61,7 @@ impl<'a> Params<'a> {
     pub fn number(&self, name: &str) -> Result<Option<i64>, CompatError> {
         self.text(name)
             .map(|v| {
-                v.trim().parse::<i64>().map_err(|_| {
+                v.parse::<i64>().map_err(|_| {
                     ApiError::bad_request(format!("{name} must be a whole number")).into()
                 })
             })
@@ -69,7 +71,7 @@ impl<'a> Params<'a> {
     /// `true` / `false` (any case) or `1` / `0`; anything else is 400.
     pub fn flag(&self, name: &str) -> Result<Option<bool>, CompatError> {
         self.text(name)
-            .map(|v| match v.trim().to_ascii_lowercase().as_str() {
+            .map(|v| match v.to_ascii_lowercase().as_str() {
                 "true" | "1" => Ok(true),
                 "false" | "0" => Ok(false),
                 _ => Err(ApiError::bad_request(format!("{name} must be true or false")).into()),
@@ -93,6 +95,49 @@ impl<'a> Params<'a> {
         }
     }
 }
+
+/// The schema of a [`Params::number`] from `min` (to `max`): an integer,
+/// or empty for the default.
+fn number_schema(min: i64, max: i64) -> schemars::Schema {
+    schemars::json_schema!({
+        "anyOf": [{"type": "integer", "minimum": min, "maximum": max}, {"const": ""}],
+    })
+}
+
+crate::schema::value!(
+    /// A [`Params::flag`]: `true`, `false` (any case), `1`, `0`, or empty
+    /// for the default.
+    CompatFlag,
+    schemars::json_schema!({
+        "type": "string",
+        "pattern": "^([tT][rR][uU][eE]|[fF][aA][lL][sS][eE]|1|0)?$",
+        "examples": ["true"],
+    })
+);
+
+crate::schema::value!(
+    /// `page`: from 1, the first unless given.
+    CompatPage,
+    number_schema(1, i64::MAX)
+);
+
+crate::schema::value!(
+    /// `pagesize`: 1 to 1,000 (lists with details: 1 to 100), 50 unless given.
+    CompatPageSize,
+    number_schema(1, MAX_PAGE_SIZE as i64)
+);
+
+crate::schema::value!(
+    /// `pagesize` of a list with details: 1 to 100, 50 unless given.
+    CompatDetailsPageSize,
+    number_schema(1, MAX_DETAILS_PAGE_SIZE as i64)
+);
+
+crate::schema::value!(
+    /// A flag enum's value: any of its flags (bits outside them are ignored).
+    CompatFlags,
+    number_schema(1, i64::from(u32::MAX))
+);
 
 /// Whether `text` holds `needle` (a [`Params::substring`]), ignoring case.
 pub fn contains(text: &str, needle: Option<&str>) -> bool {
@@ -141,7 +186,7 @@ impl Listing {
             .ok()
             .filter(|n| (1..=max).contains(n))
             .ok_or_else(|| Error::invalid("pagesize", format!("pagesize must be 1 to {max}")))?;
-        let wanted = params.text("sortfield").unwrap_or(default).trim();
+        let wanted = params.text("sortfield").unwrap_or(default);
         let field = fields
             .iter()
             .find(|f| f.eq_ignore_ascii_case(wanted))
@@ -159,28 +204,37 @@ impl Listing {
         })
     }
 
-    /// Sorts `items` and answers the requested page of them.
-    pub fn collect<T: Serialize>(&self, items: Vec<T>) -> Result<Collection, CompatError> {
-        let mut rows = items
-            .into_iter()
-            .map(serde_json::to_value)
+    /// Sorts `items` and answers the requested page of them. Items are
+    /// compared by their JSON (what a sort field names), kept as they are.
+    pub fn collect<T: Serialize>(&self, items: Vec<T>) -> Result<Collection<T>, CompatError> {
+        let keys = items
+            .iter()
+            .map(|item| {
+                serde_json::to_value(item)
+                    .map(|v| (at(&v, &self.sort).cloned(), v.get("id").cloned()))
+            })
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| Error::internal("serialising a list", e))?;
-        rows.sort_by(|a, b| {
-            let by_field = compare(at(a, &self.sort), at(b, &self.sort));
-            let order = by_field.then_with(|| compare(a.get("id"), b.get("id")));
+        let mut order: Vec<usize> = (0..items.len()).collect();
+        order.sort_by(|&a, &b| {
+            let (ka, ia) = &keys[a];
+            let (kb, ib) = &keys[b];
+            let order =
+                compare(ka.as_ref(), kb.as_ref()).then_with(|| compare(ia.as_ref(), ib.as_ref()));
             if self.descending {
                 order.reverse()
             } else {
                 order
             }
         });
-        let total = rows.len();
-        let data = rows
+        let total = items.len();
+        let wanted: Vec<usize> = order
             .into_iter()
             .skip((self.page - 1).saturating_mul(self.page_size))
             .take(self.page_size)
             .collect();
+        let mut slots: Vec<Option<T>> = items.into_iter().map(Some).collect();
+        let data = wanted.into_iter().filter_map(|i| slots[i].take()).collect();
         Ok(Collection {
             data,
             total,
@@ -192,15 +246,28 @@ impl Listing {
     }
 }
 
-/// `DTOCollection`.
-#[derive(Serialize)]
-pub struct Collection {
-    pub data: Vec<Value>,
+/// `DTOCollection`: a page of rows, how many there are in all, and which
+/// page this is.
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "{T}Collection")]
+pub struct Collection<T> {
+    pub data: Vec<T>,
     pub total: usize,
     pub options: Options,
 }
 
-#[derive(Serialize)]
+impl<T> Collection<T> {
+    /// The same page with each row made into another.
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Collection<U> {
+        Collection {
+            data: self.data.into_iter().map(f).collect(),
+            total: self.total,
+            options: self.options,
+        }
+    }
+}
+
+#[derive(Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Options {
     pub page: usize,
@@ -266,7 +333,12 @@ mod tests {
         let page = listing("User.Username", false, 1, 10)
             .collect(rows.clone())
             .ok()
-            .map(|c| c.data.iter().map(|r| r["id"].clone()).collect::<Vec<_>>());
+            .map(|c| {
+                c.data
+                    .iter()
+                    .map(|r: &Value| r["id"].clone())
+                    .collect::<Vec<_>>()
+            });
         assert_eq!(page, Some(vec![json!("2"), json!("1"), json!("3")]));
         let page = listing("user.username", true, 1, 2)
             .collect(rows)
@@ -274,7 +346,10 @@ mod tests {
             .map(|c| {
                 (
                     c.total,
-                    c.data.iter().map(|r| r["id"].clone()).collect::<Vec<_>>(),
+                    c.data
+                        .iter()
+                        .map(|r: &Value| r["id"].clone())
+                        .collect::<Vec<_>>(),
                 )
             });
         assert_eq!(page, Some((3, vec![json!("3"), json!("1")])));

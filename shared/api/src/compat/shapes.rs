@@ -10,6 +10,9 @@ use roster_core::repo::tombstones::Tombstone;
 use roster_core::repo::{Account, User};
 use roster_core::users::SignupInfo;
 use roster_core::Error;
+
+use crate::schema;
+use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -18,6 +21,20 @@ use serde_json::Value;
 pub const ADMIN: u32 = 16;
 pub const USER: u32 = 32;
 pub const VIEWER: u32 = 64;
+/// The `userType` values roster answers: one flag each.
+fn user_type_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({
+        "type": "integer",
+        "enum": [ADMIN, USER, VIEWER],
+        "description": "16 admin (and the owner), 32 user, 64 viewer.",
+    })
+}
+
+/// The `status` values roster answers.
+fn status_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({"type": "integer", "enum": [ACTIVE, INACTIVE, PENDING]})
+}
+
 pub fn user_type(role: Role) -> u32 {
     match role {
         Role::Owner | Role::Admin => ADMIN,
@@ -42,20 +59,30 @@ pub fn auth_provider(user: &User) -> u32 {
 }
 
 /// `userinfo`, and what `update_user` answers.
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
+#[schemars(rename = "CompatUserInfo")]
 pub struct UserInfo<'a> {
+    #[schemars(with = "schema::Id")]
     pub user_id: String,
+    #[schemars(with = "schema::Email")]
     pub username: &'a str,
     pub firstname: &'a str,
     pub lastname: &'a str,
+    #[schemars(schema_with = "user_type_schema")]
     pub user_type: u32,
     pub mfa: bool,
+    /// Always false: roster has no migration to finish.
     pub migration: bool,
     pub owner: bool,
+    #[schemars(with = "schema::Id")]
     pub account_id: String,
     pub account_name: &'a str,
+    /// 0 free, 1 team, 2 business, 3 a custom plan.
+    #[schemars(range(max = 3))]
     pub subscription_type: u32,
+    /// 0 a password, 1 an identity of the hosted UI.
+    #[schemars(range(max = 1))]
     pub auth_provider: u32,
 }
 
@@ -80,8 +107,9 @@ pub fn user_info<'a>(user: &'a User, account: &'a Account) -> UserInfo<'a> {
 /// from roster's counters (never below 0); the rest from the plan's
 /// `features`, 0 or false when the plan does not name them (`storage` is
 /// the feature `storageGb`).
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
+#[schemars(rename = "CompatPackageInquiry")]
 pub struct PackageInquiry {
     pub admin_users: i64,
     pub creative_users: i64,
@@ -158,22 +186,33 @@ pub fn role_of(user_type: i64) -> Result<Role, Error> {
 }
 
 /// The User object of both APIs.
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
+#[schemars(rename = "CompatUser")]
 pub struct UserObject<'a> {
+    #[schemars(with = "schema::Id")]
     pub id: String,
     pub firstname: &'a str,
     pub lastname: &'a str,
+    /// The e-mail.
+    #[schemars(with = "schema::Email")]
     pub username: &'a str,
+    #[schemars(with = "schema::Email")]
     pub email: &'a str,
+    #[schemars(schema_with = "user_type_schema")]
     pub user_type: u32,
+    /// 1 active, 2 inactive (disabled, or removed), 4 pending.
+    #[schemars(schema_with = "status_schema")]
     pub status: u32,
     pub owner: bool,
     pub mfa: bool,
+    #[schemars(with = "schema::Time")]
     pub create_date: String,
     /// A removed user (listed only with `deleted=true`).
     pub deleted: bool,
+    /// When it was removed.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<schema::Time>")]
     pub delete_date: Option<String>,
 }
 
@@ -230,15 +269,19 @@ pub const USER_FIELDS: &[&str] = &[
 ];
 
 /// The UserGroup object.
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
+#[schemars(rename = "CompatUserGroup")]
 pub struct GroupObject<'a> {
+    #[schemars(with = "schema::Id")]
     pub id: String,
     pub name: &'a str,
     pub description: &'a str,
     pub active: bool,
     /// Its members.
+    #[schemars(range(min = 0))]
     pub user_count: i64,
+    #[schemars(with = "schema::Time")]
     pub create_date: String,
 }
 
@@ -265,12 +308,17 @@ pub const GROUP_FIELDS: &[&str] = &[
 
 /// The UserUserGroup object: one user in one group, named by its own id
 /// (what `unassign_user?id=` takes).
-#[derive(Serialize)]
+#[derive(Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
+#[schemars(rename = "CompatUserUserGroup")]
 pub struct AssignmentObject {
+    #[schemars(with = "schema::Id")]
     pub id: String,
+    #[schemars(with = "schema::Id")]
     pub user_id: String,
+    #[schemars(with = "schema::Id")]
     pub user_group_id: String,
+    #[schemars(with = "schema::Time")]
     pub create_date: String,
 }
 

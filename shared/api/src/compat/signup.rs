@@ -3,6 +3,7 @@
 
 use roster_core::domain::Name;
 use roster_core::Roster;
+use schemars::JsonSchema;
 use serde::Deserialize;
 
 use super::shapes;
@@ -24,11 +25,26 @@ pub async fn signup_info(roster: &Roster, call: Call) -> Result<CompatReply, Com
     CompatReply::json(&shapes::pending_object(&info))
 }
 
-#[derive(Deserialize)]
-struct SignupBody {
+#[derive(Deserialize, JsonSchema)]
+#[schemars(rename = "CompatSignup")]
+pub(crate) struct SignupBody {
+    #[schemars(with = "Option<crate::schema::Name>")]
     firstname: Option<String>,
+    #[schemars(with = "Option<crate::schema::Name>")]
     lastname: Option<String>,
+    #[schemars(with = "crate::schema::NewPassword")]
     password: String,
+    /// The link's `token`.
+    #[schemars(with = "crate::schema::Secret")]
+    token: String,
+}
+
+/// `signupinfo`'s query.
+#[derive(JsonSchema)]
+#[allow(dead_code)] // read by name, described by this type
+pub(crate) struct TokenQuery {
+    /// The link's `token`.
+    #[schemars(with = "crate::schema::Secret")]
     token: String,
 }
 

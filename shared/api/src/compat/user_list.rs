@@ -10,20 +10,96 @@ use roster_core::domain::Email;
 use roster_core::repo::groups::{Group, Membership};
 use roster_core::repo::User;
 use roster_core::Roster;
-use serde_json::{json, Value};
+use schemars::JsonSchema;
+use serde::Serialize;
+use serde_json::Value;
 
-use super::offset::{contains, Collection, Listing, Params, MAX_DETAILS_PAGE_SIZE, MAX_PAGE_SIZE};
-use super::shapes::{self, GroupObject, UserObject};
+use super::offset::{contains, Listing, Params, MAX_DETAILS_PAGE_SIZE, MAX_PAGE_SIZE};
+use super::shapes::{self, AssignmentObject, GroupObject, UserObject};
 use super::{CompatError, CompatReply};
 use crate::Call;
+
+/// A row of `get_all_users_with_details` on the hosted API: the user, its
+/// groups as assignments, and the empty projects and drives (roster has
+/// none).
+#[derive(Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(rename = "CompatHostedUserDetails")]
+pub(crate) struct HostedRow<'a> {
+    #[serde(flatten)]
+    user: UserObject<'a>,
+    groups: Vec<HostedGroup<'a>>,
+    #[schemars(with = "crate::schema::EmptyList")]
+    projects_data: Vec<Value>,
+    #[schemars(with = "crate::schema::EmptyList")]
+    drives_data: Vec<Value>,
+}
+
+/// One of a user's groups, as the hosted API details it.
+#[derive(Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(rename = "CompatHostedUserGroup")]
+pub(crate) struct HostedGroup<'a> {
+    user: UserObject<'a>,
+    user_group: GroupObject<'a>,
+    user_user_group: AssignmentObject,
+}
+
+/// A row of `get_all_users_with_details` on the local API.
+#[derive(Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(rename = "CompatLocalUserDetails")]
+pub(crate) struct LocalRow<'a> {
+    #[serde(flatten)]
+    user: UserObject<'a>,
+    user_groups: Vec<GroupObject<'a>>,
+    #[schemars(with = "crate::schema::EmptyList")]
+    projects: Vec<Value>,
+    #[schemars(with = "crate::schema::EmptyList")]
+    shared_cloud_drives: Vec<Value>,
+}
+
+/// The query of both lists: paging, sorting and the filters.
+#[derive(JsonSchema)]
+#[schemars(rename_all = "camelCase")]
+#[allow(dead_code)] // read by name (`Params`), described by this type
+pub(crate) struct ListQuery<Size: JsonSchema = super::offset::CompatPageSize> {
+    /// From 1.
+    #[schemars(with = "Option<super::offset::CompatPage>")]
+    page: Option<i64>,
+    /// 1 to 1,000 (with details, 1 to 100); 50 unless given.
+    pagesize: Option<Size>,
+    /// A field of the User object, any case (`createDate` unless given).
+    #[schemars(with = "Option<UserSortField>")]
+    sortfield: Option<String>,
+    /// `true` unless given.
+    #[schemars(with = "Option<super::offset::CompatFlag>")]
+    descending: Option<String>,
+    /// Flags of `status` (1 active, 2 inactive, 4 pending): any of them.
+    #[schemars(with = "Option<super::offset::CompatFlags>")]
+    user_status: Option<i64>,
+    /// Flags of `userType` (16 admin, 32 user, 64 viewer): any of them.
+    #[schemars(with = "Option<super::offset::CompatFlags>")]
+    user_type: Option<i64>,
+    /// A part of the e-mail, any case.
+    #[schemars(length(max = 254))]
+    username: Option<String>,
+    /// With removed users too (admins).
+    #[schemars(with = "Option<super::offset::CompatFlag>")]
+    deleted: Option<String>,
+}
+
+crate::schema::value!(
+    /// A field of the User object, in any case.
+    UserSortField,
+    crate::schema::any_case_of(shapes::USER_FIELDS)
+);
 
 /// What a row carries besides the User object.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Details {
     None,
-    /// `groups: [{user, userGroup, userUserGroup}]`, `projectsData`, `drivesData`.
     Hosted,
-    /// `userGroups: [UserGroup]`, `projects`, `sharedCloudDrives`.
     Local,
 }
 
@@ -58,29 +134,17 @@ async fn list(roster: &Roster, call: Call, details: Details) -> Result<CompatRep
         .chain(removed.iter().map(shapes::removed_object))
         .filter(wanted)
         .collect();
-    let mut page = listing.collect(rows)?;
-    if details != Details::None {
-        add_details(roster, caller, &users, &mut page, details).await?;
+    let page = listing.collect(rows)?;
+    if details == Details::None {
+        return CompatReply::json(&page);
     }
-    CompatReply::json(&page)
-}
-
-/// Adds each row's groups (and the empty projects and drives: roster has
-/// none) to a page: one batch read of the page's memberships, one Query of
-/// the account's groups.
-async fn add_details(
-    roster: &Roster,
-    caller: &roster_core::users::Caller,
-    users: &[User],
-    page: &mut Collection,
-    details: Details,
-) -> Result<(), CompatError> {
+    // The groups of the page's users: one batch read of their memberships,
+    // one Query of the account's groups.
     let by_id: HashMap<String, &User> = users.iter().map(|u| (u.id.uuid(), u)).collect();
     let on_page: Vec<User> = page
         .data
         .iter()
-        .filter_map(|row| row.get("id").and_then(Value::as_str))
-        .filter_map(|id| by_id.get(id).map(|u| (*u).clone()))
+        .filter_map(|row| by_id.get(&row.id).map(|u| (*u).clone()))
         .collect();
     let memberships = roster.memberships_of(&on_page).await?;
     let groups: HashMap<_, Group> = match memberships.is_empty() {
@@ -92,51 +156,50 @@ async fn add_details(
             .map(|g| (g.id, g))
             .collect(),
     };
-    for row in &mut page.data {
-        let user = row
-            .get("id")
-            .and_then(Value::as_str)
-            .and_then(|id| by_id.get(id));
-        let mut mine: Vec<(&Membership, &Group)> = user
-            .map(|u| {
-                memberships
-                    .iter()
-                    .filter(|m| m.user_id == u.id)
-                    .filter_map(|m| groups.get(&m.group_id).map(|g| (m, g)))
-                    .collect()
-            })
-            .unwrap_or_default();
-        mine.sort_by_key(|(_, g)| g.name.to_lowercase());
-        let extra = match (details, user) {
-            (Details::Hosted, Some(u)) => {
-                let groups: Vec<Value> = mine
-                    .iter()
-                    .map(|(m, g)| {
-                        json!({
-                            "user": shapes::user_object(u),
-                            "userGroup": shapes::group_object(g),
-                            "userUserGroup": shapes::assignment_object(m),
-                        })
-                    })
-                    .collect();
-                json!({"groups": groups, "projectsData": [], "drivesData": []})
-            }
-            (Details::Hosted, None) => json!({"groups": [], "projectsData": [], "drivesData": []}),
-            (_, _) => {
-                let groups: Vec<GroupObject> =
-                    mine.iter().map(|(_, g)| shapes::group_object(g)).collect();
-                json!({"userGroups": groups, "projects": [], "sharedCloudDrives": []})
-            }
+    let groups_of = |row: &UserObject| -> Vec<(&Membership, &Group)> {
+        let mut mine: Vec<(&Membership, &Group)> = match by_id.get(&row.id) {
+            Some(u) => memberships
+                .iter()
+                .filter(|m| m.user_id == u.id)
+                .filter_map(|m| groups.get(&m.group_id).map(|g| (m, g)))
+                .collect(),
+            None => Vec::new(),
         };
-        merge(row, extra);
+        mine.sort_by_key(|(_, g)| g.name.to_lowercase());
+        mine
+    };
+    if details == Details::Hosted {
+        let page = page.map(|row| {
+            let groups = match by_id.get(&row.id) {
+                Some(u) => groups_of(&row)
+                    .into_iter()
+                    .map(|(m, g)| HostedGroup {
+                        user: shapes::user_object(u),
+                        user_group: shapes::group_object(g),
+                        user_user_group: shapes::assignment_object(m),
+                    })
+                    .collect(),
+                None => Vec::new(),
+            };
+            HostedRow {
+                user: row,
+                groups,
+                projects_data: Vec::new(),
+                drives_data: Vec::new(),
+            }
+        });
+        return CompatReply::json(&page);
     }
-    Ok(())
-}
-
-fn merge(row: &mut Value, extra: Value) {
-    if let (Some(row), Value::Object(extra)) = (row.as_object_mut(), extra) {
-        row.extend(extra);
-    }
+    let page = page.map(|row| LocalRow {
+        user_groups: groups_of(&row)
+            .into_iter()
+            .map(|(_, g)| shapes::group_object(g))
+            .collect(),
+        user: row,
+        projects: Vec::new(),
+        shared_cloud_drives: Vec::new(),
+    });
+    CompatReply::json(&page)
 }
 
 pub async fn get_all(roster: &Roster, call: Call) -> Result<CompatReply, CompatError> {

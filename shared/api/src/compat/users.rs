@@ -8,6 +8,7 @@
 use roster_core::domain::{Email, Name, Role, UserId, UserState};
 use roster_core::users::{UpdateUser, UserRef};
 use roster_core::{Error, Roster};
+use schemars::JsonSchema;
 use serde::Deserialize;
 
 use super::shapes;
@@ -27,14 +28,55 @@ fn at_most_50(field: &'static str, value: Option<&str>) -> Result<(), Error> {
     }
 }
 
-#[derive(Deserialize)]
+/// A user to invite: its e-mail as `username` or `email` (or both, the same).
+#[derive(Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
-struct InsertBody {
+#[schemars(rename = "CompatInsertUser")]
+pub(crate) struct InsertBody {
+    #[schemars(with = "Option<crate::schema::Email>")]
     username: Option<String>,
+    #[schemars(with = "Option<crate::schema::Email>")]
     email: Option<String>,
+    #[schemars(with = "Option<crate::schema::Name>")]
     firstname: Option<String>,
+    #[schemars(with = "Option<crate::schema::Name>")]
     lastname: Option<String>,
+    #[schemars(with = "UserTypeSchema")]
     user_type: i64,
+}
+
+/// A `userType` roster takes: one flag.
+struct UserTypeSchema;
+
+impl JsonSchema for UserTypeSchema {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "CompatUserType".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "integer",
+            "enum": [shapes::ADMIN, shapes::USER, shapes::VIEWER],
+            "description": "16 admin, 32 user, 64 viewer.",
+        })
+    }
+}
+
+/// A `status` roster takes.
+struct StatusSchema;
+
+impl JsonSchema for StatusSchema {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "CompatUserStatus".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "integer",
+            "enum": [shapes::ACTIVE, shapes::INACTIVE, shapes::PENDING],
+            "description": "1 active, 2 inactive (disabled), 4 pending.",
+        })
+    }
 }
 
 /// The e-mail of an insert: `username` and `email` name the same address
@@ -81,10 +123,13 @@ pub async fn insert_local(roster: &Roster, call: Call) -> Result<CompatReply, Co
     insert(roster, call, true).await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
-struct EditTypeBody {
+#[schemars(rename = "CompatEditUserType")]
+pub(crate) struct EditTypeBody {
+    #[schemars(with = "crate::schema::Id")]
     id: String,
+    #[schemars(with = "UserTypeSchema")]
     user_type: i64,
 }
 
@@ -97,14 +142,34 @@ pub async fn edit_hosted(roster: &Roster, call: Call) -> Result<CompatReply, Com
     CompatReply::json(&shapes::user_object(&user))
 }
 
-#[derive(Deserialize)]
+/// A whole User; what it leaves out keeps its value.
+#[derive(Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
-struct EditUserBody {
+#[schemars(rename = "CompatEditUser")]
+pub(crate) struct EditUserBody {
+    #[schemars(with = "crate::schema::Id")]
     id: String,
+    #[schemars(with = "Option<LocalName>")]
     firstname: Option<String>,
+    #[schemars(with = "Option<LocalName>")]
     lastname: Option<String>,
+    #[schemars(with = "Option<UserTypeSchema>")]
     user_type: Option<i64>,
+    #[schemars(with = "Option<StatusSchema>")]
     status: Option<i64>,
+}
+
+/// A name on the local API: at most 50 characters.
+struct LocalName;
+
+impl JsonSchema for LocalName {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "CompatLocalName".into()
+    }
+
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({"allOf": [g.subschema_for::<crate::schema::Name>()], "maxLength": LOCAL_MAX})
+    }
 }
 
 /// The local `edit_user`: a whole User; what it leaves out keeps its value.
@@ -160,8 +225,10 @@ pub async fn delete(roster: &Roster, call: Call) -> Result<CompatReply, CompatEr
     Ok(CompatReply::Empty)
 }
 
-#[derive(Deserialize)]
-struct ResendBody {
+#[derive(Deserialize, JsonSchema)]
+#[schemars(rename = "CompatResendUserEmail")]
+pub(crate) struct ResendBody {
+    /// Any text: the answer is the same for every input.
     username: String,
 }
 
@@ -174,10 +241,15 @@ pub async fn resend_public(roster: &Roster, call: Call) -> Result<CompatReply, C
     Ok(CompatReply::Empty)
 }
 
-#[derive(Deserialize)]
-struct UserRefBody {
+/// A User object naming the pending user: by `id`, else `username`, else `email`.
+#[derive(Deserialize, JsonSchema)]
+#[schemars(rename = "CompatUserRef")]
+pub(crate) struct UserRefBody {
+    #[schemars(with = "Option<crate::schema::Id>")]
     id: Option<String>,
+    #[schemars(with = "Option<crate::schema::Email>")]
     username: Option<String>,
+    #[schemars(with = "Option<crate::schema::Email>")]
     email: Option<String>,
 }
 

@@ -8,22 +8,19 @@ use roster_core::Roster;
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::schema;
 use crate::views::{self, Reply};
 use crate::{ApiError, Call};
 
-#[derive(Deserialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct Empty {}
+use super::user::read::Empty;
 
 pub async fn get(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
-    call.no_query()?;
     let Empty {} = call.body()?;
     let account = roster.get_account(call.caller()?).await?;
     Reply::json(&views::account(&account))
 }
 
 pub async fn usage(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
-    call.no_query()?;
     let Empty {} = call.body()?;
     let account = roster.get_account(call.caller()?).await?;
     Reply::json(&views::usage(&account))
@@ -31,14 +28,61 @@ pub async fn usage(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
 
 #[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "AccountUpdateBody")]
 pub(crate) struct UpdateBody {
+    #[schemars(with = "Option<schema::Title>")]
     name: Option<String>,
-    /// A plan's name, or `{seats: {admin, user, viewer}, groups, features?}`.
+    /// A plan's name, or `{seats: {admin, user, viewer}, groups, features?}`
+    /// (the owner only).
+    #[schemars(with = "Option<PlanSchema>")]
     plan: Option<Value>,
 }
 
+/// What `plans::from_value` takes.
+struct PlanSchema;
+
+impl schemars::JsonSchema for PlanSchema {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Plan".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let seats = |min: i64| serde_json::json!({"type": "integer", "minimum": min, "maximum": plans::MAX_SEATS});
+        schemars::json_schema!({
+            "description": "A named plan, or a custom one: seats per kind (the owner holds an admin seat), groups, and features reported to other products.",
+            "oneOf": [
+                {"type": "string", "enum": plans::NAMED},
+                {
+                    "type": "object",
+                    "additionalProperties": false,
+                    "required": ["seats", "groups"],
+                    "properties": {
+                        "seats": {
+                            "type": "object",
+                            "additionalProperties": false,
+                            "required": ["admin", "user", "viewer"],
+                            "properties": {"admin": seats(1), "user": seats(0), "viewer": seats(0)},
+                        },
+                        "groups": {"type": "integer", "minimum": 0, "maximum": plans::MAX_GROUPS},
+                        "features": {
+                            "type": "object",
+                            "maxProperties": plans::MAX_FEATURES,
+                            "propertyNames": {"minLength": 1, "maxLength": plans::MAX_FEATURE_NAME},
+                            "additionalProperties": {
+                                "anyOf": [
+                                    {"type": "boolean"},
+                                    {"type": "integer", "minimum": i64::MIN, "maximum": i64::MAX},
+                                ],
+                            },
+                        },
+                    },
+                },
+            ],
+        })
+    }
+}
+
 pub async fn update(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
-    call.no_query()?;
     let b: UpdateBody = call.body()?;
     let name = b
         .name
@@ -53,9 +97,45 @@ pub async fn update(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
 #[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct AuditBody {
+    /// One operation's entries.
+    #[schemars(with = "Option<ActionSchema>")]
     action: Option<String>,
+    /// One user's actions (an id), or `operator`'s.
+    #[schemars(with = "Option<ActorSchema>")]
     actor: Option<String>,
+    /// What was acted on: a user's, group's or the account's id.
+    #[schemars(with = "Option<schema::Id>")]
     target: Option<String>,
+}
+
+/// One of the audited operations.
+struct ActionSchema;
+
+impl schemars::JsonSchema for ActionSchema {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "AuditAction".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({"type": "string", "enum": audit::ACTIONS})
+    }
+}
+
+/// A user's id, or `operator`.
+struct ActorSchema;
+
+impl schemars::JsonSchema for ActorSchema {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "AuditActor".into()
+    }
+
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({"anyOf": [g.subschema_for::<schema::Id>(), {"const": audit::OPERATOR}]})
+    }
 }
 
 pub async fn audit_log(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
@@ -67,15 +147,14 @@ pub async fn audit_log(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
             Some(audit::OPERATOR) => Some(audit::OPERATOR.to_string()),
             Some(a) => Some(UserId::parse_field("actor", a)?.to_string()),
         },
-        target: match b.target.as_deref().map(str::trim) {
-            Some(t) if t.is_empty() || t.len() > 64 => {
-                return Err(roster_core::Error::invalid("target", "target is an id").into())
-            }
-            t => t.map(str::to_string),
-        },
+        target: b
+            .target
+            .as_deref()
+            .map(|t| UserId::parse_field("target", t).map(|id| id.to_string()))
+            .transpose()?,
     };
     let page = roster
-        .audit_log(call.caller()?, &filter, &call.page_fixed()?)
+        .audit_log(call.caller()?, &filter, &call.page()?)
         .await?;
     Reply::json(&views::page(&page, views::audit))
 }

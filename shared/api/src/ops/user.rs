@@ -14,6 +14,15 @@ use roster_core::Error;
 
 use crate::ApiError;
 
+/// The schema of [`user_ref`]'s rule: exactly one of `id` and `email`
+/// (a `null` one is left out).
+pub(crate) fn one_of_id_or_email() -> serde_json::Value {
+    serde_json::json!([
+        {"required": ["id"], "properties": {"id": {"type": "string"}, "email": {"type": "null"}}},
+        {"required": ["email"], "properties": {"email": {"type": "string"}, "id": {"type": "null"}}}
+    ])
+}
+
 /// `id` or `email`: exactly one.
 pub(crate) fn user_ref(id: Option<String>, email: Option<String>) -> Result<UserRef, ApiError> {
     match (id, email) {

@@ -65,9 +65,8 @@ macro_rules! ulid_id {
             }
 
             /// [`Self::parse`] of an input named `field`: the id's own text
-            /// (a ULID) or the same 128 bits written as a UUID.
+            /// (a ULID) or the same 128 bits written as a UUID, exactly.
             pub fn parse_field(field: &'static str, raw: &str) -> Result<Self> {
-                let raw = raw.trim();
                 ulid::Ulid::from_string(raw)
                     .ok()
                     .or_else(|| uuid_bits(raw).map(ulid::Ulid))

@@ -15,6 +15,9 @@ pub enum Role {
 }
 
 impl Role {
+    /// Every role, highest first.
+    pub const ALL: [Role; 4] = [Role::Owner, Role::Admin, Role::User, Role::Viewer];
+
     pub fn parse(raw: &str) -> Result<Role> {
         match raw {
             "owner" => Ok(Role::Owner),
@@ -59,6 +62,8 @@ pub enum UserState {
 }
 
 impl UserState {
+    pub const ALL: [UserState; 3] = [UserState::Pending, UserState::Active, UserState::Disabled];
+
     pub fn parse(raw: &str) -> Result<UserState> {
         match raw {
             "pending" => Ok(UserState::Pending),

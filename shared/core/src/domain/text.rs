@@ -2,22 +2,26 @@ use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
 
+/// A line of text as a person types it: at most `max` characters and no
+/// control character (tabs and line breaks included), stored without the
+/// spaces around it. The limits hold for the text as sent, so they read
+/// the same as the OpenAPI document's `maxLength` and pattern.
 fn clean(field: &'static str, raw: &str, max: usize, required: bool) -> Result<String> {
-    let s = raw.trim();
-    if required && s.is_empty() {
-        return Err(Error::invalid(field, format!("{field} is required")));
-    }
-    if s.chars().count() > max {
+    if raw.chars().count() > max {
         return Err(Error::invalid(
             field,
             format!("{field} is longer than {max} characters"),
         ));
     }
-    if s.chars().any(char::is_control) {
+    if raw.chars().any(char::is_control) {
         return Err(Error::invalid(
             field,
             format!("{field} holds control characters"),
         ));
+    }
+    let s = raw.trim();
+    if required && s.is_empty() {
+        return Err(Error::invalid(field, format!("{field} is required")));
     }
     Ok(s.to_string())
 }

@@ -29,13 +29,13 @@ pub struct FindUsers {
 impl UserFilter {
     /// Builds a query filter from `query` text (at most 254 characters).
     pub fn query_text(raw: &str) -> Result<Option<String>> {
-        let q = raw.trim().to_lowercase();
-        if q.chars().count() > Email::MAX_LEN {
+        if raw.chars().count() > Email::MAX_LEN {
             return Err(Error::invalid(
                 "query",
                 "query is longer than 254 characters",
             ));
         }
+        let q = raw.trim().to_lowercase();
         Ok((!q.is_empty()).then_some(q))
     }
 

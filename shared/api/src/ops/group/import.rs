@@ -7,6 +7,7 @@
 use roster_core::domain::{Email, GroupName, Name, Role};
 use roster_core::groups::{ImportRow, RowOutcome, RowStatus};
 use roster_core::Roster;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -19,7 +20,8 @@ pub const IMPORT_BODY_LIMIT: usize = 1024 * 1024;
 #[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ImportBody {
-    /// Parsed one by one, so a malformed row fails alone.
+    /// Parsed one by one, so a malformed row fails alone (its result says why).
+    #[schemars(with = "Vec<RowBody>", length(max = 200))]
     rows: Vec<Value>,
 }
 
@@ -27,38 +29,59 @@ pub(crate) struct ImportBody {
 #[serde(deny_unknown_fields)]
 pub(crate) struct RowBody {
     user: RowUser,
+    /// The groups' names (any case); a group that doesn't exist is created.
     #[serde(default)]
+    #[schemars(with = "Vec<crate::schema::Title>", length(max = 30))]
     groups: Vec<String>,
 }
 
 #[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RowUser {
+    #[schemars(with = "crate::schema::Email")]
     email: String,
+    #[schemars(with = "Option<crate::schema::Name>")]
     first: Option<String>,
+    #[schemars(with = "Option<crate::schema::Name>")]
     last: Option<String>,
+    /// For a new user: not above the admin's own, never `owner`.
+    #[schemars(with = "crate::schema::Role")]
     role: String,
 }
 
-#[derive(Serialize)]
+/// A result per row, in the rows' order.
+#[derive(Serialize, JsonSchema)]
+#[schemars(rename = "ImportResults")]
 pub(crate) struct ImportView {
     results: Vec<RowView>,
 }
 
-#[derive(Serialize)]
+/// What became of one row.
+#[derive(Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
+#[schemars(rename = "ImportResult")]
 pub(crate) struct RowView {
+    /// The row's index, from 0.
     row: usize,
+    /// The row's e-mail, as roster stores it when it is one.
     email: String,
+    /// `invited` (a new pending user), `existing` (a user already) or `failed`.
+    #[schemars(schema_with = "row_status")]
     status: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<crate::schema::Id>")]
     user_id: Option<String>,
+    /// Why the row failed: the error model's `{code, message, field?}`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    error: Option<Value>,
+    #[schemars(with = "Option<crate::error::ErrorDetail<'static>>")]
+    error: Option<ApiError>,
+}
+
+fn row_status(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({"type": "string", "enum": ["invited", "existing", "failed"]})
 }
 
 pub async fn import(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
-    call.no_query()?;
     let b: ImportBody = call.body()?;
     // Before a row is parsed: a body of a million tiny rows costs nothing.
     roster_core::groups::check_import_rows(b.rows.len())?;
@@ -115,6 +138,6 @@ fn view(row: usize, email: String, outcome: RowOutcome<ApiError>) -> RowView {
         email,
         status,
         user_id: outcome.user_id.map(|u| u.to_string()),
-        error: outcome.error.map(|e| e.body()),
+        error: outcome.error,
     }
 }

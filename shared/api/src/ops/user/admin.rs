@@ -6,23 +6,33 @@ use roster_core::Roster;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::user_ref;
+use super::{one_of_id_or_email, user_ref};
+use crate::schema;
 use crate::views::{self, Reply};
 use crate::{ApiError, Call};
 
 #[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "UserUpdateBody")]
 pub(crate) struct UpdateBody {
+    /// Whom to change: the caller unless given.
+    #[schemars(with = "Option<schema::Id>")]
     id: Option<String>,
+    #[schemars(with = "Option<schema::Name>")]
     first: Option<String>,
+    #[schemars(with = "Option<schema::Name>")]
     last: Option<String>,
+    #[schemars(with = "Option<schema::Preferences>")]
     preferences: Option<Value>,
+    /// Only a pending user's (an invite sent to a wrong address).
+    #[schemars(with = "Option<schema::Email>")]
     email: Option<String>,
+    /// `active` or `disabled` (admins, not on themselves or the owner).
+    #[schemars(with = "Option<schema::State>")]
     state: Option<String>,
 }
 
 pub async fn update(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
-    call.no_query()?;
     let b: UpdateBody = call.body()?;
     let change = UpdateUser {
         id: b.id.as_deref().map(UserId::parse).transpose()?,
@@ -53,14 +63,16 @@ pub async fn update(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
 #[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub(crate) struct UpdateRoleBody {
+    #[schemars(with = "schema::Id")]
     id: String,
+    #[schemars(with = "schema::Role")]
     role: String,
+    /// For a pending user: mail a new link too.
     #[serde(default)]
     send_invite: bool,
 }
 
 pub async fn update_role(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
-    call.no_query()?;
     let b: UpdateRoleBody = call.body()?;
     let id = UserId::parse(&b.id)?;
     let role = Role::parse(&b.role)?;
@@ -75,13 +87,15 @@ pub async fn update_role(roster: &Roster, call: Call) -> Result<Reply, ApiError>
 
 #[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(extend("oneOf" = one_of_id_or_email()))]
 pub(crate) struct UserRefBody {
+    #[schemars(with = "Option<schema::Id>")]
     id: Option<String>,
+    #[schemars(with = "Option<schema::Email>")]
     email: Option<String>,
 }
 
 pub async fn remove(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
-    call.no_query()?;
     let b: UserRefBody = call.body()?;
     roster
         .remove_user(call.caller()?, user_ref(b.id, b.email)?)
@@ -92,14 +106,18 @@ pub async fn remove(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
 #[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct InviteBody {
+    #[schemars(with = "schema::Email")]
     email: String,
+    #[schemars(with = "Option<schema::Name>")]
     first: Option<String>,
+    #[schemars(with = "Option<schema::Name>")]
     last: Option<String>,
+    /// Not above the admin's own; never `owner`.
+    #[schemars(with = "schema::Role")]
     role: String,
 }
 
 pub async fn invite(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
-    call.no_query()?;
     let b: InviteBody = call.body()?;
     let email = Email::parse(&b.email)?;
     let first = Name::parse("first", b.first.as_deref().unwrap_or(""))?;
@@ -112,7 +130,6 @@ pub async fn invite(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
 }
 
 pub async fn resend_invite(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
-    call.no_query()?;
     let b: UserRefBody = call.body()?;
     let target: UserRef = user_ref(b.id, b.email)?;
     let (user, url) = roster.resend_invite(call.caller()?, target).await?;

@@ -5,18 +5,29 @@ use roster_core::users::{FindUsers, UserFilter};
 use roster_core::Roster;
 use serde::Deserialize;
 
+use super::one_of_id_or_email;
 use super::user_ref;
+use crate::schema;
 use crate::views::{self, Reply};
 use crate::{ApiError, Call};
 
 #[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "UserFindBody")]
 pub(crate) struct FindBody {
+    /// Exactly this e-mail.
+    #[schemars(with = "Option<schema::Email>")]
     email: Option<String>,
+    #[schemars(with = "Option<schema::Id>")]
     id: Option<String>,
+    #[schemars(with = "Option<schema::Role>")]
     role: Option<String>,
+    #[schemars(with = "Option<schema::State>")]
     state: Option<String>,
+    /// A prefix of the e-mail, the first or the last name, any case.
+    #[schemars(length(max = 254))]
     query: Option<String>,
+    /// With each user's groups.
     #[serde(default)]
     details: bool,
 }
@@ -49,25 +60,27 @@ pub async fn find(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
 
 #[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(extend("oneOf" = one_of_id_or_email()))]
 pub(crate) struct GetBody {
+    #[schemars(with = "Option<schema::Id>")]
     id: Option<String>,
+    #[schemars(with = "Option<schema::Email>")]
     email: Option<String>,
 }
 
 pub async fn get(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
-    call.no_query()?;
     let body: GetBody = call.body()?;
     let target = user_ref(body.id, body.email)?;
     let user = roster.get_user(call.caller()?, target).await?;
     Reply::json(&views::user(&user))
 }
 
+/// `{}`: the operation takes nothing.
 #[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct Empty {}
 
 pub async fn info(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
-    call.no_query()?;
     let Empty {} = call.body()?;
     let caller = call.caller()?;
     let account = roster.get_account(caller).await?;

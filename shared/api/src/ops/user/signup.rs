@@ -1,45 +1,67 @@
 //! `user/signupInfo` and `user/signup`: the invitee's side of an invite.
 
 use roster_core::clock::rfc3339;
-use roster_core::domain::Name;
+use roster_core::domain::{Name, Role};
 use roster_core::Roster;
-use serde::Deserialize;
-use serde_json::json;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 
+use crate::schema;
 use crate::views::{self, Reply};
 use crate::{ApiError, Call};
 
 #[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct InfoBody {
+    /// The link's `token`.
+    #[schemars(with = "schema::Secret")]
     token: String,
 }
 
 pub async fn signup_info(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
-    call.no_query()?;
     let b: InfoBody = call.body()?;
     let info = roster.signup_info(&b.token).await?;
-    Reply::json(&json!({
-        "email": info.email.as_str(),
-        "first": info.first,
-        "last": info.last,
-        "role": info.role.as_str(),
-        "accountName": info.account_name,
-        "expires": rfc3339(info.expires),
-    }))
+    Reply::json(&InfoView {
+        email: info.email.as_str(),
+        first: &info.first,
+        last: &info.last,
+        role: info.role,
+        account_name: &info.account_name,
+        expires: rfc3339(info.expires),
+    })
+}
+
+/// Whom a mailed link is for, and until when it works.
+#[derive(Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+#[schemars(rename = "SignupInfo")]
+pub(crate) struct InfoView<'a> {
+    #[schemars(with = "schema::Email")]
+    email: &'a str,
+    first: &'a str,
+    last: &'a str,
+    #[schemars(with = "schema::Role")]
+    role: Role,
+    account_name: &'a str,
+    #[schemars(with = "schema::Time")]
+    expires: String,
 }
 
 #[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct SignupBody {
+    /// The link's `token`.
+    #[schemars(with = "schema::Secret")]
     token: String,
+    #[schemars(with = "Option<schema::Name>")]
     first: Option<String>,
+    #[schemars(with = "Option<schema::Name>")]
     last: Option<String>,
+    #[schemars(with = "schema::NewPassword")]
     password: String,
 }
 
 pub async fn signup(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
-    call.no_query()?;
     let b: SignupBody = call.body()?;
     let first = b
         .first

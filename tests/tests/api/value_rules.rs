@@ -1,0 +1,119 @@
+//! The value rules the OpenAPI document states (`shared/api/src/schema.rs`)
+//! read the same in the handlers: what a schema refuses is refused, what it
+//! takes is taken, so a client that follows the document is never surprised.
+
+use roster_tests::app::TestApp;
+use serde_json::json;
+
+#[tokio::test]
+async fn an_id_is_exactly_a_ulid_or_a_uuid() {
+    let app = TestApp::new().await;
+    let id = app.owner.id.clone();
+    app.as_owner("user/get", json!({"id": id})).await.ok();
+    let uuid = roster_tests::compat::uuid(&id);
+    app.as_owner("user/get", json!({"id": uuid})).await.ok();
+    for bad in [
+        format!(" {id}"),
+        format!("{id}\n"),
+        format!("{id}0"),
+        "".into(),
+    ] {
+        let r = app.as_owner("user/get", json!({"id": bad})).await;
+        r.err(400, "INVALID");
+        assert_eq!(r.field(), "id");
+    }
+}
+
+#[tokio::test]
+async fn a_name_is_at_most_100_characters_as_sent_with_no_control_characters() {
+    let app = TestApp::new().await;
+    let update = |first: String| app.as_owner("user/update", json!({"first": first}));
+    let stored = update(format!("  {}  ", "a".repeat(96))).await.ok();
+    assert_eq!(stored["first"], "a".repeat(96), "spaces around are trimmed");
+    update("a".repeat(100)).await.ok();
+    update(format!("{} ", "a".repeat(100)))
+        .await
+        .err(400, "INVALID");
+    for bad in ["Ann\n", "\tAnn", "A\u{7}nn", "Ann\u{85}"] {
+        let r = update(bad.into()).await;
+        r.err(400, "INVALID");
+        assert_eq!(r.field(), "first", "{bad:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_group_name_needs_more_than_spaces() {
+    let app = TestApp::new().await;
+    for bad in ["", "   ", "\u{3000}"] {
+        app.as_owner("group/create", json!({"name": bad}))
+            .await
+            .err(400, "INVALID");
+    }
+    app.as_owner("group/create", json!({"name": " Ops "}))
+        .await
+        .ok();
+}
+
+#[tokio::test]
+async fn a_find_query_is_at_most_254_characters_as_sent() {
+    let app = TestApp::new().await;
+    app.as_owner("user/find", json!({"query": "o".repeat(254)}))
+        .await
+        .ok();
+    app.as_owner(
+        "user/find",
+        json!({"query": format!("{} ", "o".repeat(254))}),
+    )
+    .await
+    .err(400, "INVALID");
+}
+
+#[tokio::test]
+async fn the_audit_target_is_an_id() {
+    let app = TestApp::new().await;
+    let id = app.owner.id.clone();
+    app.as_owner("account/audit", json!({"target": id}))
+        .await
+        .ok();
+    let r = app
+        .as_owner("account/audit", json!({"target": "owner@example.com"}))
+        .await;
+    r.err(400, "INVALID");
+    assert_eq!(r.field(), "target");
+}
+
+#[tokio::test]
+async fn a_body_is_an_object() {
+    let app = TestApp::new().await;
+    let token = Some(app.owner.token.as_str());
+    for body in ["[]", r#"["owner@example.com"]"#, "1", "\"x\"", "null"] {
+        app.raw("user/get", "", token, body.as_bytes().to_vec())
+            .await
+            .err(400, "BAD_REQUEST");
+    }
+    app.raw("user/info", "", token, b"  ".to_vec()).await.ok();
+}
+
+#[tokio::test]
+async fn a_replaced_apis_empty_parameter_is_its_default_and_a_padded_number_is_malformed() {
+    let app = TestApp::new().await;
+    let token = app.owner.token.clone();
+    let uri = |query: &str| format!("/user/get_all_users?token={token}&{query}");
+    let page = app
+        .send(
+            "GET",
+            &uri("page=&pagesize=&sortfield=&descending="),
+            None,
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(page["options"], json!({"page": 1, "pageSize": 50}));
+    for bad in ["page=%201", "pagesize=5%20", "descending=%20true"] {
+        let r = app.send("GET", &uri(bad), None, None).await;
+        assert_eq!(r.status.as_u16(), 400, "{bad}: {}", r.text);
+    }
+    app.send("GET", &uri("sortfield=%20username"), None, None)
+        .await
+        .refused("INVALID");
+}
