@@ -8,8 +8,11 @@
 #      documents' sample clients (tests/clients/run.sh; needs node), then
 #      the browser test (tests/browser/run.sh: Playwright for Python, Debian's
 #      chromium, axe-core from npm, each installed when missing);
-#   4. the same API suite and server tests again on the AWS backend;
-#   5. stops the emulator, also on failure.
+#   4. Schemathesis against the real server (tests/fuzz/run.sh: from the
+#      OpenAPI document it serves, every check, a fixed seed, as an admin and
+#      with no credentials);
+#   5. the same API suite and server tests again on the AWS backend;
+#   6. stops the emulator, also on failure.
 # With ROSTER_REQUIRE_AWS=1 (set here, and by CI) a missing emulator fails the
 # AWS tests instead of skipping them.
 set -euo pipefail
@@ -18,6 +21,7 @@ cd "$(dirname "$0")/.."
 MOTO_VERSION=5.2.5
 CFN_LINT_VERSION=1.58.0
 OPENAPI_VALIDATOR_VERSION=0.7.2
+SCHEMATHESIS_VERSION=4.32.5 # also in tests/fuzz/run.sh
 VENV=target/aws-venv
 
 echo "== cargo fmt --check"
@@ -33,11 +37,11 @@ echo "== cargo clippy"
 cargo clippy "${CARGO_SET[@]}" --all-targets -- -D warnings
 
 echo "== AWS emulator (moto $MOTO_VERSION)"
-if ! "$VENV/bin/python" -c "import moto, cfnlint, openapi_spec_validator" 2>/dev/null; then
+if ! "$VENV/bin/python" -c "import moto, cfnlint, openapi_spec_validator, schemathesis" 2>/dev/null; then
   python3 -m venv "$VENV"
   "$VENV/bin/pip" install --quiet --disable-pip-version-check \
     "moto[server]==$MOTO_VERSION" "cfn-lint==$CFN_LINT_VERSION" \
-    "openapi-spec-validator==$OPENAPI_VALIDATOR_VERSION"
+    "openapi-spec-validator==$OPENAPI_VALIDATOR_VERSION" "schemathesis==$SCHEMATHESIS_VERSION"
 fi
 PORT=$("$VENV/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 mkdir -p target
@@ -79,6 +83,11 @@ ROSTER_SERVER=target/debug/roster-server PYTHON="$VENV/bin/python" tests/clients
 # Installs Playwright for Python, Debian's chromium and axe-core when missing.
 echo "== browser test (tests/browser)"
 ROSTER_SERVER=target/debug/roster-server PYTHON="$VENV/bin/python" tests/browser/run.sh
+
+# The fuzzer: Schemathesis (pinned) against the real server on the embedded
+# store, at least 3,000 requests in two passes; zero failures.
+echo "== Schemathesis (tests/fuzz)"
+ROSTER_SERVER=target/debug/roster-server PYTHON="$VENV/bin/python" tests/fuzz/run.sh
 
 # Not `races`: moto undoes a failed TransactWriteItems by putting back a copy of
 # the whole table taken before the call, which also undoes every transaction

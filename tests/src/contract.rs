@@ -8,8 +8,7 @@
 //! - A request the handler refused as malformed (`BAD_REQUEST`, or the
 //!   replaced APIs' 400) does not fit the request's schema: a schema that
 //!   took it would promise what the handler refuses.
-//! - A request that does not fit its schema is not answered with success,
-//!   but where the document says a part of it fails alone (an import's rows).
+//! - A request that does not fit its schema is not answered with success.
 //!
 //! Paths the document does not name (pages, `/health`, unknown routes) are
 //! not operations and are let through; the document's completeness is
@@ -225,8 +224,7 @@ fn check_request(label: &str, operation: &Value, x: &Exchange) {
             x.query
         );
     }
-    let parts_fail_alone = operation["x-roster-parts-fail-alone"] == true;
-    if (200..300).contains(&x.status) && !parts_fail_alone {
+    if (200..300).contains(&x.status) {
         if let Err(why) = fit {
             panic!(
                 "{label}: answered {} to a request that breaks the document: {why} (query {:?}, body {body})",

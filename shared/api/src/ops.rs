@@ -99,9 +99,6 @@ pub struct Operation {
     /// What it refuses although the body fits its schema: rules no JSON
     /// Schema can state (a link that was used, a common password, …).
     pub beyond_schema: &'static [&'static str],
-    /// Whether a part of the body that breaks its schema fails alone, said
-    /// so in a success's answer (an import's rows), rather than the whole.
-    pub parts_fail_alone: bool,
     pub handler: Handler,
 }
 
@@ -157,7 +154,7 @@ macro_rules! op {
         beyond: [$($beyond:literal),* $(,)?],
         $summary:literal
         $(, limit: $limit:expr)?
-        $(, parts_fail_alone: $alone:literal)? $(,)?
+        $(,)?
     ) => {
         Operation {
             path: $path,
@@ -173,12 +170,9 @@ macro_rules! op {
             }),+],
             errors: &[$(Code::$code),*],
             beyond_schema: &[$($beyond),*],
-            parts_fail_alone: op!(@alone $($alone)?),
             handler: |roster, call| Box::pin(async move { $handler(&roster, call).await }),
         }
     };
-    (@alone) => { false };
-    (@alone $alone:literal) => { $alone };
     (@limit) => { $crate::ops::BODY_LIMIT };
     (@limit $limit:expr) => { $limit };
 }

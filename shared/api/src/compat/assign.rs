@@ -226,7 +226,9 @@ struct GroupRef {
 #[derive(JsonSchema)]
 #[schemars(transparent)]
 #[allow(dead_code)] // the handler reads the entries one by one
-pub(crate) struct Entries(#[schemars(length(max = 200))] Vec<RelationBody>);
+pub(crate) struct Entries(
+    #[schemars(length(max = 200))] Vec<crate::schema::FailsAlone<RelationBody>>,
+);
 
 /// What became of one entry: roster's `group/import` result, ids as the
 /// replaced APIs write them, errors in their model.

@@ -257,12 +257,22 @@ pub(crate) struct UserRefBody {
 /// `id`, else by `username` or `email`; an admin sends its invite again.
 pub async fn resend_local(roster: &Roster, call: Call) -> Result<CompatReply, CompatError> {
     let b: UserRefBody = call.body()?;
-    let target = match (b.id.as_deref(), b.username.or(b.email)) {
-        (Some(id), _) => UserRef::Id(UserId::parse_field("id", id)?),
-        (None, Some(email)) => UserRef::Email(
-            Email::parse(&email)
-                .map_err(|_| Error::invalid("username", "username is an e-mail address"))?,
-        ),
+    // Every field given must be what it says, even one the next outranks.
+    let id =
+        b.id.as_deref()
+            .map(|id| UserId::parse_field("id", id))
+            .transpose()?;
+    let username = b
+        .username
+        .as_deref()
+        .map(|u| {
+            Email::parse(u).map_err(|_| Error::invalid("username", "username is an e-mail address"))
+        })
+        .transpose()?;
+    let email = b.email.as_deref().map(Email::parse).transpose()?;
+    let target = match (id, username.or(email)) {
+        (Some(id), _) => UserRef::Id(id),
+        (None, Some(email)) => UserRef::Email(email),
         (None, None) => return Err(Error::invalid("id", "id or username is required").into()),
     };
     roster.resend_invite(call.caller()?, target).await?;

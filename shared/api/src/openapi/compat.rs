@@ -58,12 +58,6 @@ pub(crate) fn operation(route: &Route, generators: &mut Generators) -> Value {
         },
         "responses": responses(route, generators),
     });
-    if crate::OPERATIONS
-        .iter()
-        .any(|op| op.path == route.uses && op.parts_fail_alone)
-    {
-        entry["x-roster-parts-fail-alone"] = json!(true);
-    }
     if let Some(query) = route.query {
         entry["parameters"] = parameters(value(query(&mut generators.queries)));
     }

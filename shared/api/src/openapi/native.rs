@@ -61,9 +61,9 @@ pub(crate) fn operation(op: &Operation, generators: &mut Generators) -> Value {
     });
     if !beyond.is_empty() {
         entry["x-roster-beyond-schema"] = json!(beyond);
-    }
-    if op.parts_fail_alone {
-        entry["x-roster-parts-fail-alone"] = json!(true);
+        // A flag a fuzzer's configuration can select on: a body that fits
+        // may still be refused (400).
+        entry["x-roster-schema-complete"] = json!(false);
     }
     if op.query != Query::None {
         entry["parameters"] = paging(op.query);

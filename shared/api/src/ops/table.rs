@@ -263,7 +263,6 @@ pub static OPERATIONS: &[Operation] = &[
         errors: [Invalid, Forbidden],
         beyond: [],
         "Invites and assigns many people at once, by e-mail and group name",
-        limit: group::IMPORT_BODY_LIMIT,
-        parts_fail_alone: true
+        limit: group::IMPORT_BODY_LIMIT
     ),
 ];

@@ -41,7 +41,11 @@ impl Email {
         let domain_has_dot = s
             .rsplit_once('@')
             .is_some_and(|(_, d)| d.contains('.') && !d.ends_with('.'));
-        if !plain || !domain_has_dot || !email_address::EmailAddress::is_valid(&s) {
+        if !plain
+            || !domain_has_dot
+            || !email_address::EmailAddress::is_valid(&s)
+            || !deliverable(&s)
+        {
             return Err(Error::invalid("email", "email is not a valid address"));
         }
         Ok(Email(s))
@@ -56,6 +60,27 @@ impl Email {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+}
+
+/// What a mail server takes, and what JSON Schema's `email` format says
+/// (so every address roster answers with fits the OpenAPI document): an
+/// ASCII local part, and a host name of letters, digits and hyphens, in
+/// labels of 1 to 63 that neither start nor end with a hyphen, 253 at most.
+/// An internationalised domain is written in punycode (`xn--…`).
+fn deliverable(address: &str) -> bool {
+    let Some((local, domain)) = address.rsplit_once('@') else {
+        return false;
+    };
+    local.is_ascii()
+        && domain.len() <= 253
+        && domain.split('.').all(|label| {
+            (1..=63).contains(&label.len())
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        })
 }
 
 impl fmt::Display for Email {
@@ -86,6 +111,11 @@ mod tests {
             "a b@example.com",
             "ann@example",
             "a#b@example.com",
+            "a@exa{mple.com",
+            "a@-example.com",
+            "a@[127.0.0.1]",
+            "ä@example.com",
+            "a@exämple.com",
         ] {
             assert!(Email::parse(bad).is_err(), "{bad}");
         }

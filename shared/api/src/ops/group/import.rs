@@ -21,7 +21,7 @@ pub const IMPORT_BODY_LIMIT: usize = 1024 * 1024;
 #[serde(deny_unknown_fields)]
 pub(crate) struct ImportBody {
     /// Parsed one by one, so a malformed row fails alone (its result says why).
-    #[schemars(with = "Vec<RowBody>", length(max = 200))]
+    #[schemars(with = "Vec<crate::schema::FailsAlone<RowBody>>", length(max = 200))]
     rows: Vec<Value>,
 }
 
