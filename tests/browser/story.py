@@ -519,8 +519,19 @@ def main():
             logins = [u for u in watch.sent if u.endswith("/user/login")]
             assert len(logins) == 1 and not any(u.endswith("/user/refresh") for u in watch.sent), watch.sent
 
+            step(watch, "a person reads the API at /docs, from the document the server serves")
+            admin.goto(base + "/docs")
+            expect(admin.get_by_role("heading", name="roster's API")).to_be_visible()
+            login = admin.locator("#op-userLogin")
+            expect(login).to_contain_text("Who may call")
+            expect(login.get_by_role("heading", name="PasswordForm")).to_be_visible()
+            admin.locator("#toc").get_by_role("link", name="GET /usergroup/get_all", exact=True).click()
+            expect(admin.locator("#op-compatGetUsergroupGetAll")).to_be_in_viewport()
+            expect(admin.locator("#errors")).to_contain_text("TOKEN_INVALID")
+            shots.take(admin, "docs")
+
             browser.close()
-        for page in ("/", "/login", "/signup", "/reset", "/account", "/team"):
+        for page in ("/", "/login", "/signup", "/reset", "/account", "/team", "/docs"):
             if page not in watch.pages_checked:
                 watch.problems.append(f"{page}: headers never checked")
         watch.check()

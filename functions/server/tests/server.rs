@@ -298,4 +298,8 @@ fn print_openapi_prints_what_the_server_serves() {
     assert_eq!(status, 200);
     assert_eq!(printed, serde_json::from_str::<Value>(&served).unwrap());
     assert_eq!(printed["openapi"], "3.1.0");
+    // And the page that presents it to a person.
+    let (status, page) = s.send("GET", "docs", None, None);
+    assert_eq!(status, 200);
+    assert!(page.contains("/assets/docs."), "{page}");
 }

@@ -183,7 +183,43 @@ fn components(generators: &mut Generators) -> Map<String, Value> {
             }
         }
     }
+    codes(&mut schemas);
     schemas
+}
+
+/// Each code's status and meaning, beside the codes' schemas, for readers
+/// (`/docs`) and generators alike.
+fn codes(schemas: &mut Map<String, Value>) {
+    let native: Vec<Value> = Code::ALL
+        .iter()
+        .map(|c| json!({"code": c.as_str(), "status": c.status().as_u16(), "meaning": c.meaning()}))
+        .collect();
+    let mut compat: Vec<(u16, &str, Vec<&str>)> = Vec::new();
+    for c in Code::ALL {
+        let (status, name) = crate::compat::compat_code(c);
+        match compat.iter_mut().find(|(_, n, _)| *n == name) {
+            Some((_, _, from)) => from.push(c.as_str()),
+            None => compat.push((status, name, vec![c.as_str()])),
+        }
+    }
+    let compat: Vec<Value> = compat
+        .into_iter()
+        .map(|(status, name, from)| {
+            let meaning = match status {
+                499 => format!("a rule refused the request (roster's {})", from.join(", ")),
+                _ => Code::ALL
+                    .iter()
+                    .find(|c| c.as_str() == name)
+                    .map_or(String::new(), |c| c.meaning().to_string()),
+            };
+            json!({"code": name, "status": status, "meaning": meaning})
+        })
+        .collect();
+    for (name, list) in [("ErrorCode", native), ("CompatErrorCode", compat)] {
+        if let Some(Value::Object(schema)) = schemas.get_mut(name) {
+            schema.insert("x-roster-codes".into(), Value::Array(list));
+        }
+    }
 }
 
 /// A schema as a JSON value.

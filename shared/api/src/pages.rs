@@ -1,5 +1,6 @@
 //! The pages people reach from roster's e-mails and use in a browser:
-//! `/signup`, `/login`, `/reset`, `/account`, `/team` and `/`. Each is a plain
+//! `/signup`, `/login`, `/reset`, `/account`, `/team` and `/`; and `/docs`,
+//! the API's document (`/openapi.json`) as a person reads it. Each is a plain
 //! HTML document (`shared/api/pages/`) with roster's one stylesheet, its shared
 //! script and a script of its own, calling the JSON API on the same origin.
 //!
@@ -48,6 +49,7 @@ pub static PAGES: &[Page] = &[
     page!("/reset", "reset.html"),
     page!("/account", "account.html"),
     page!("/team", "team.html"),
+    page!("/docs", "docs.html"),
 ];
 
 /// Where the pages' assets are served (`GET`, public function).
@@ -80,6 +82,7 @@ static ASSETS: &[Asset] = &[
     asset!("reset.js", "text/javascript; charset=utf-8"),
     asset!("account.js", "text/javascript; charset=utf-8"),
     asset!("team.js", "text/javascript; charset=utf-8"),
+    asset!("docs.js", "text/javascript; charset=utf-8"),
     asset!("favicon.svg", "image/svg+xml"),
 ];
 
