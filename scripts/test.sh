@@ -8,7 +8,8 @@
 #      documents' sample clients (tests/clients/run.sh; needs node), then
 #      the browser test (tests/browser/run.sh: Playwright for Python, Debian's
 #      chromium, axe-core from npm, each installed when missing);
-#   4. Schemathesis against the real server (tests/fuzz/run.sh: from the
+#   4. a client generated from the document calls every operation
+#      (tests/generated-client/run.sh), and Schemathesis against the real server (tests/fuzz/run.sh: from the
 #      OpenAPI document it serves, every check, a fixed seed, as an admin and
 #      with no credentials);
 #   5. the same API suite and server tests again on the AWS backend;
@@ -77,6 +78,11 @@ openapi-spec-validator target/openapi.json
 
 echo "== sample clients of the API documents (tests/clients)"
 ROSTER_SERVER=target/debug/roster-server PYTHON="$VENV/bin/python" tests/clients/run.sh
+
+# A client generated from /openapi.json by a standard generator
+# (openapi-python-client, pinned) calls every operation.
+echo "== a generated client (tests/generated-client)"
+ROSTER_SERVER=target/debug/roster-server PYTHON="$VENV/bin/python" tests/generated-client/run.sh
 
 # The pages in a real browser: the whole story from invite to removal, the
 # link states, headers, console, screenshots (target/browser/) and axe-core.

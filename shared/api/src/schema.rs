@@ -197,7 +197,7 @@ value!(
     /// A list that is always empty (what the replaced APIs hold and roster
     /// has none of: projects, drives).
     EmptyList,
-    json_schema!({"type": "array", "maxItems": 0})
+    json_schema!({"type": "array", "items": {}, "maxItems": 0})
 );
 
 /// An item of a list whose items are taken one by one (an import's rows):

@@ -142,14 +142,12 @@ pub async fn get_all_with_details(roster: &Roster, call: Call) -> Result<CompatR
     list(roster, call, true).await
 }
 
-/// A UserGroup object: `insert` takes its `name` (and `description`,
-/// `active`); `update` names it by `id`, and what it leaves out keeps its value.
+/// `insert`'s UserGroup: its `name`, and `description` and `active` if
+/// given (a whole object may come: its `id` and counts are not read).
 #[derive(Deserialize, JsonSchema)]
-#[schemars(rename = "CompatUserGroupIn")]
-pub(crate) struct GroupBody {
-    #[schemars(with = "Option<crate::schema::Id>")]
-    id: Option<String>,
-    #[schemars(with = "Option<crate::schema::Title>")]
+#[schemars(rename = "CompatUserGroupNew")]
+pub(crate) struct InsertBody {
+    #[schemars(with = "crate::schema::Title", required)]
     name: Option<String>,
     #[schemars(with = "Option<crate::schema::Text>")]
     description: Option<String>,
@@ -157,7 +155,7 @@ pub(crate) struct GroupBody {
 }
 
 pub async fn insert(roster: &Roster, call: Call) -> Result<CompatReply, CompatError> {
-    let b: GroupBody = call.body()?;
+    let b: InsertBody = call.body()?;
     let new = NewGroup::parse(
         b.name.as_deref().unwrap_or(""),
         b.description.as_deref(),
@@ -167,8 +165,21 @@ pub async fn insert(roster: &Roster, call: Call) -> Result<CompatReply, CompatEr
     CompatReply::json(&shapes::group_object(&group))
 }
 
+/// `update`'s UserGroup: named by `id`; what it leaves out keeps its value.
+#[derive(Deserialize, JsonSchema)]
+#[schemars(rename = "CompatUserGroupChange")]
+pub(crate) struct UpdateBody {
+    #[schemars(with = "crate::schema::Id", required)]
+    id: Option<String>,
+    #[schemars(with = "Option<crate::schema::Title>")]
+    name: Option<String>,
+    #[schemars(with = "Option<crate::schema::Text>")]
+    description: Option<String>,
+    active: Option<bool>,
+}
+
 pub async fn update(roster: &Roster, call: Call) -> Result<CompatReply, CompatError> {
-    let b: GroupBody = call.body()?;
+    let b: UpdateBody = call.body()?;
     let id =
         b.id.as_deref()
             .ok_or_else(|| Error::invalid("id", "id is required"))?;

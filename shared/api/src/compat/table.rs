@@ -166,13 +166,13 @@ pub static ROUTES: &[Route] = &[
     ),
     route!(
         Post, "/usergroup/insert", QueryToken, "group/create", Write, groups::insert,
-        query: -, body: (groups::GroupBody), answer: json shapes::GroupObject<'static>,
+        query: -, body: (groups::InsertBody), answer: json shapes::GroupObject<'static>,
         also: [],
         "Creates a group, within the plan's groups"
     ),
     route!(
         Put, "/usergroup/update", QueryToken, "group/update", Write, groups::update,
-        query: -, body: (groups::GroupBody), answer: json shapes::GroupObject<'static>,
+        query: -, body: (groups::UpdateBody), answer: json shapes::GroupObject<'static>,
         also: [],
         "Changes a group; what the body leaves out keeps its value"
     ),

@@ -38,7 +38,7 @@ pub(crate) struct UpdateBody {
     plan: Option<Value>,
 }
 
-/// What `plans::from_value` takes.
+/// What `plans::from_value` takes: a named plan, or a custom one.
 struct PlanSchema;
 
 impl schemars::JsonSchema for PlanSchema {
@@ -46,38 +46,67 @@ impl schemars::JsonSchema for PlanSchema {
         "Plan".into()
     }
 
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        let seats = |min: i64| serde_json::json!({"type": "integer", "minimum": min, "maximum": plans::MAX_SEATS});
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
         schemars::json_schema!({
-            "description": "A named plan, or a custom one: seats per kind (the owner holds an admin seat), groups, and features reported to other products.",
+            "description": "A named plan, or a custom one.",
             "oneOf": [
                 {"type": "string", "enum": plans::NAMED},
-                {
+                g.subschema_for::<CustomPlanSchema>(),
+            ],
+        })
+    }
+}
+
+/// A custom plan: seats per kind (the owner holds an admin seat), groups,
+/// and features reported to other products.
+struct CustomPlanSchema;
+
+impl schemars::JsonSchema for CustomPlanSchema {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "CustomPlan".into()
+    }
+
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let seats = |min: i64| serde_json::json!({"type": "integer", "minimum": min, "maximum": plans::MAX_SEATS});
+        schemars::json_schema!({
+            "description": "Seats per kind (the owner holds an admin seat), groups, and features reported to other products.",
+            "type": "object",
+            "additionalProperties": false,
+            "required": ["seats", "groups"],
+            "properties": {
+                "seats": {
                     "type": "object",
                     "additionalProperties": false,
-                    "required": ["seats", "groups"],
-                    "properties": {
-                        "seats": {
-                            "type": "object",
-                            "additionalProperties": false,
-                            "required": ["admin", "user", "viewer"],
-                            "properties": {"admin": seats(1), "user": seats(0), "viewer": seats(0)},
-                        },
-                        "groups": {"type": "integer", "minimum": 0, "maximum": plans::MAX_GROUPS},
-                        "features": {
-                            "type": "object",
-                            "maxProperties": plans::MAX_FEATURES,
-                            "propertyNames": {"minLength": 1, "maxLength": plans::MAX_FEATURE_NAME},
-                            "additionalProperties": {
-                                "anyOf": [
-                                    {"type": "boolean"},
-                                    {"type": "integer", "minimum": i64::MIN, "maximum": i64::MAX},
-                                ],
-                            },
-                        },
-                    },
+                    "required": ["admin", "user", "viewer"],
+                    "properties": {"admin": seats(1), "user": seats(0), "viewer": seats(0)},
                 },
-            ],
+                "groups": {"type": "integer", "minimum": 0, "maximum": plans::MAX_GROUPS},
+                "features": g.subschema_for::<FeaturesSchema>(),
+            },
+        })
+    }
+}
+
+/// A plan's features: names to integers or booleans.
+struct FeaturesSchema;
+
+impl schemars::JsonSchema for FeaturesSchema {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "PlanFeatures".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "Other products' entitlements (storage, SSO, …), reported by account/usage, never enforced by roster.",
+            "type": "object",
+            "maxProperties": plans::MAX_FEATURES,
+            "propertyNames": {"minLength": 1, "maxLength": plans::MAX_FEATURE_NAME},
+            "additionalProperties": {
+                "anyOf": [
+                    {"type": "boolean"},
+                    {"type": "integer", "minimum": i64::MIN, "maximum": i64::MAX},
+                ],
+            },
         })
     }
 }
