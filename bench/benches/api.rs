@@ -375,6 +375,16 @@ fn pages(c: &mut Criterion, rt: &Runtime) {
     group.bench_function("GET /assets/team.<hash>.js", |b| {
         b.to_async(rt).iter(|| get(script.clone()))
     });
+    group.bench_function("GET /docs", |b| b.to_async(rt).iter(|| get("/docs".into())));
+    group.finish();
+
+    // The OpenAPI document: made once per process (the first GET pays it),
+    // then served as it is.
+    let mut group = c.benchmark_group("openapi");
+    group.bench_function("document, built", |b| b.iter(roster_api::openapi::document));
+    group.bench_function("GET /openapi.json", |b| {
+        b.to_async(rt).iter(|| get("/openapi.json".into()))
+    });
     group.finish();
 }
 

@@ -7,7 +7,10 @@
 #   2. with no credentials at all.
 # It fails on any failure Schemathesis reports, and when the two passes sent
 # fewer than 3,000 requests in all (counted from their HAR reports).
-# Settings and the reasons for each: tests/fuzz/schemathesis.toml.
+# It also fails when the admin's pass got nothing but 401 from an operation
+# that needs credentials (it was never signed in there), and when the server
+# logged an error. Settings and the reasons for each:
+# tests/fuzz/schemathesis.toml.
 # Reports (JUnit, HAR) and the server's log go to target/fuzz/.
 #
 #   ROSTER_SERVER  the binary (default target/debug/roster-server)
@@ -29,21 +32,13 @@ ST="$PWD/$(dirname "$PYTHON")/st"
 
 rm -rf "$OUT"
 mkdir -p "$OUT"
-PORT=$("$PYTHON" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-BASE="http://127.0.0.1:$PORT"
 export ROSTER_FUZZ_OWNER=owner@fuzz.test ROSTER_FUZZ_ADMINS=20
 export ROSTER_FUZZ_PASSWORD='fuzzing is a long passphrase'
-"$ROSTER_SERVER" --listen "127.0.0.1:$PORT" --data-dir "$OUT/data" --public-url "$BASE" \
-  --owner-email "$ROSTER_FUZZ_OWNER" --owner-password "$ROSTER_FUZZ_PASSWORD" \
-  --plan business --log warn > "$OUT/server.log" 2>&1 &
-SERVER_PID=$!
-trap 'kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true' EXIT
-for _ in $(seq 1 100); do
-  curl -sf "$BASE/health" >/dev/null 2>&1 && break
-  sleep 0.1
-done
-curl -sf "$BASE/health" >/dev/null || { echo "roster-server did not start" >&2; cat "$OUT/server.log" >&2; exit 1; }
+. tests/server.sh
+start_server "$OUT" --owner-email "$ROSTER_FUZZ_OWNER" --owner-password "$ROSTER_FUZZ_PASSWORD" \
+  --plan business
 
+curl -sf "$BASE/openapi.json" > "$OUT/openapi.json"
 # An account with admins (whom pass 1 acts as), a member and a group.
 "$PYTHON" tests/fuzz/seed.py "$BASE"
 
@@ -63,18 +58,30 @@ echo "-- pass 2: with no credentials"
 SCHEMATHESIS_HOOKS=fuzz_threads run anonymous
 elapsed=$(( $(date +%s) - started ))
 
-requests=$("$PYTHON" - "$OUT" <<'PY'
+# What the passes sent (each HAR entry is one request): at least 3,000 in
+# all, and pass 1 was signed in: every operation that needs credentials got
+# at least one answer other than 401 as the admin.
+"$PYTHON" - "$OUT" "$MIN_REQUESTS" "$elapsed" <<'PY'
 import glob, json, sys
-print(sum(len(json.load(open(f))["log"]["entries"]) for f in glob.glob(sys.argv[1] + "/*/har-*.json")))
+out, least, elapsed = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+doc = json.load(open(out + "/openapi.json"))
+def entries(name):
+    return [e for f in glob.glob(f"{out}/{name}/har-*.json") for e in json.load(open(f))["log"]["entries"]]
+admin, anonymous = entries("admin"), entries("anonymous")
+total = len(admin) + len(anonymous)
+print(f"== Schemathesis sent {total} requests in {elapsed} s ({len(admin)} as an admin, {len(anonymous)} with no credentials)")
+assert total >= least, f"fewer than {least} requests: raise max-examples in tests/fuzz/schemathesis.toml"
+answered = {}
+for e in admin:
+    path = "/" + e["request"]["url"].split("?")[0].split("/", 3)[3]
+    key = (e["request"]["method"].lower(), path)
+    answered.setdefault(key, set()).add(e["response"]["status"])
+secured = [(m, p) for p, item in doc["paths"].items() for m, o in item.items() if o.get("security")]
+never = sorted(f"{m.upper()} {p}" for m, p in secured if not answered.get((m, p), set()) - {401})
+assert not never, f"as the admin, only 401 from: {never}"
 PY
-)
-echo "== Schemathesis sent $requests requests in ${elapsed} s (two passes)"
-if grep -qE ' ERROR |panicked' "$OUT/server.log"; then
+if grep -qE 'ERROR|panicked' "$OUT/server.log"; then
   echo "the server logged errors:" >&2
-  grep -E ' ERROR |panicked' "$OUT/server.log" | head -20 >&2
-  exit 1
-fi
-if [ "$requests" -lt "$MIN_REQUESTS" ]; then
-  echo "fewer than $MIN_REQUESTS requests: raise max-examples in tests/fuzz/schemathesis.toml" >&2
+  grep -E 'ERROR|panicked' "$OUT/server.log" | head -20 >&2
   exit 1
 fi

@@ -23,16 +23,8 @@ fi
 
 rm -rf "$OUT"
 mkdir -p "$OUT"
-PORT=$("$PYTHON" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-BASE="http://127.0.0.1:$PORT"
-"$ROSTER_SERVER" --listen "127.0.0.1:$PORT" --data-dir "$OUT/data" --public-url "$BASE" \
-  --owner-email "$OWNER" --owner-password "$PASSWORD" --plan business --log warn > "$OUT/server.log" 2>&1 &
-SERVER_PID=$!
-trap 'kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true' EXIT
-for _ in $(seq 1 100); do
-  curl -sf "$BASE/health" >/dev/null 2>&1 && break
-  sleep 0.1
-done
+. tests/server.sh
+start_server "$OUT" --owner-email "$OWNER" --owner-password "$PASSWORD" --plan business
 curl -sf "$BASE/openapi.json" > "$OUT/openapi.json"
 
 # The generator warns of every part of the document it can't turn into code:

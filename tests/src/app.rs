@@ -261,16 +261,8 @@ impl TestApp {
             .await
             .unwrap();
         let status = response.status();
-        let (request_id, content_type) = {
-            let header = |name: &str| {
-                response
-                    .headers()
-                    .get(name)
-                    .and_then(|v| v.to_str().ok())
-                    .map(str::to_string)
-            };
-            (header("x-request-id"), header("content-type"))
-        };
+        let request_id = header(response.headers(), "x-request-id");
+        let content_type = header(response.headers(), "content-type");
         let bytes = response.into_body().collect().await.unwrap().to_bytes();
         if held_to_contract {
             crate::contract::check(&crate::contract::Exchange {
@@ -348,6 +340,14 @@ impl TestApp {
     pub async fn hosted_login(&self, id_token: &str, body: Value) -> Resp {
         self.call("user/login", Some(id_token), body).await
     }
+}
+
+/// A header's value, as text.
+pub(crate) fn header(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
 }
 
 /// The token in an invite link.

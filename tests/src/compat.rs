@@ -8,7 +8,7 @@ use http_body_util::BodyExt;
 use serde_json::Value;
 use tower::ServiceExt;
 
-use crate::app::TestApp;
+use crate::app::{header, TestApp};
 
 /// An answer of a compatibility route.
 #[derive(Debug, Clone)]
@@ -84,17 +84,10 @@ impl TestApp {
         );
         let req = Request::from_parts(parts, Body::from(sent.clone()));
         let response = self.router.clone().oneshot(req).await.unwrap();
-        let header = |name: &str| {
-            response
-                .headers()
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_string)
-        };
         let (status, error_code, content_type) = (
             response.status(),
-            header("error-code"),
-            header("content-type"),
+            header(response.headers(), "error-code"),
+            header(response.headers(), "content-type"),
         );
         let bytes = response.into_body().collect().await.unwrap().to_bytes();
         crate::contract::check(&crate::contract::Exchange {

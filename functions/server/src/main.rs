@@ -37,7 +37,10 @@ async fn main() -> ExitCode {
             }
         };
     }
+    // Colours for a person at a terminal; plain text in a file or a pipe.
+    let terminal = std::io::IsTerminal::is_terminal(&std::io::stdout());
     tracing_subscriber::fmt()
+        .with_ansi(terminal)
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_new(&config.log)
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),

@@ -211,7 +211,7 @@
       el("h2", { id: anchor("tag", tag.name), text: tag.name }), ...prose(tag.description));
     $("toc").append(el("h3", {}, el("a", { href: `#${anchor("tag", tag.name)}`, text: tag.name })),
       el("ul", {}, ops.map(([path, method, op]) => el("li", {},
-        el("a", { href: `#${anchor("op", op.operationId)}` }, method.toUpperCase(), " ", path)))));
+        el("a", { href: `#${anchor("op", op.operationId || `${method}-${path}`)}` }, method.toUpperCase(), " ", path)))));
     for (const [path, method, op] of ops) group.append(operation(path, method, op));
     $("operations").append(group);
   }

@@ -8,6 +8,7 @@ use roster_core::ports::Index;
 use roster_core::users::Caller;
 use roster_core::Error;
 use serde::de::DeserializeOwned;
+use serde::Deserialize;
 
 use crate::ops::Query;
 use crate::ApiError;
@@ -139,6 +140,52 @@ impl Call {
                 "unknown query parameter `{name}`"
             ))),
         }
+    }
+}
+
+/// A whole number as JSON Schema's `integer` reads it: `32` or `32.0`
+/// (serde's `i64` takes only the first). For `#[serde(deserialize_with)]`.
+pub(crate) fn integral<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+    let n = serde_json::Number::deserialize(d)?;
+    whole(&n).ok_or_else(|| serde::de::Error::custom(format!("{n} is not a whole number")))
+}
+
+/// [`integral`], optional (`null` is absent).
+pub(crate) fn integral_opt<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<i64>, D::Error> {
+    match Option::<serde_json::Number>::deserialize(d)? {
+        None => Ok(None),
+        Some(n) => whole(&n)
+            .map(Some)
+            .ok_or_else(|| serde::de::Error::custom(format!("{n} is not a whole number"))),
+    }
+}
+
+fn whole(n: &serde_json::Number) -> Option<i64> {
+    n.as_i64().or_else(|| {
+        n.as_f64()
+            .filter(|f| f.fract() == 0.0 && *f >= i64::MIN as f64 && *f < i64::MAX as f64)
+            .map(|f| f as i64)
+    })
+}
+
+/// `value` with every whole number written as one (`278.0` → `278`), for
+/// parsers of `i64`s that read a body's [`serde_json::Value`].
+pub(crate) fn whole_numbers(value: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::Number(n) if !n.is_i64() && !n.is_u64() => match whole(&n) {
+            Some(i) => Value::from(i),
+            None => Value::Number(n),
+        },
+        Value::Array(items) => Value::Array(items.into_iter().map(whole_numbers).collect()),
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| (k, whole_numbers(v)))
+                .collect(),
+        ),
+        other => other,
     }
 }
 

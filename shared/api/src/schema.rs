@@ -18,9 +18,19 @@ use schemars::{json_schema, Schema};
 
 /// Control characters (Unicode `Cc`, what `char::is_control` names).
 const CONTROL: &str = "\\x00-\\x1f\\x7f-\\x9f";
-/// White space that is not a control character (Unicode `White_Space`,
-/// what `str::trim` removes, less the control characters).
-const SPACE: &str = " \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
+/// White space: Unicode `White_Space`, what `str::trim` removes.
+const SPACE: &str =
+    "\\t\\n\\x0b\\x0c\\r\\x85 \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
+
+/// A line of text as `domain::text` takes it: any white space around it,
+/// and between that (`required`: at least one character) no control
+/// character, starting and ending with a character that is not white space.
+fn line(required: bool) -> String {
+    let edge = format!("[^{CONTROL}{SPACE}]");
+    let text = format!("{edge}([^{CONTROL}]*{edge})?");
+    let text = if required { text } else { format!("({text})?") };
+    format!("^[{SPACE}]*{text}[{SPACE}]*$")
+}
 
 /// A ULID (26 characters of Crockford's base32, either case), or the same
 /// 128 bits as a UUID (`8-4-4-4-12` hex digits, either case).
@@ -85,26 +95,27 @@ fn email_pattern() -> String {
 }
 
 value!(
-    /// A first or last name: at most 100 characters, no control
-    /// characters; may be empty. Stored without surrounding spaces.
+    /// A first or last name: at most 100 characters, no control character
+    /// but white space around it, which is trimmed; may be empty.
     Name,
     json_schema!({
         "type": "string",
         "maxLength": NameValue::MAX_LEN,
-        "pattern": format!("^[^{CONTROL}]*$"),
+        "pattern": line(false),
         "examples": ["Ada"],
     })
 );
 
 value!(
     /// An account's or a group's name: 1 to 100 characters, not only
-    /// spaces, no control characters. Stored without surrounding spaces.
+    /// white space, no control character but white space around it, which
+    /// is trimmed.
     Title,
     json_schema!({
         "type": "string",
         "minLength": 1,
         "maxLength": GroupName::MAX_LEN,
-        "pattern": format!("^[^{CONTROL}]*[^{CONTROL}{SPACE}][^{CONTROL}]*$"),
+        "pattern": line(true),
         "examples": ["Engineering"],
     })
 );
@@ -115,7 +126,7 @@ value!(
     json_schema!({
         "type": "string",
         "maxLength": Description::MAX_LEN,
-        "pattern": format!("^[^{CONTROL}]*$"),
+        "pattern": line(false),
     })
 );
 

@@ -137,6 +137,7 @@ async fn a_hosted_ui_form_without_its_token_is_unauthenticated() {
         json!({"register": true}),
         json!({"register": true, "accountName": "Acme"}),
         json!({"invite": "x", "first": "Ann"}),
+        json!({"invite": "x", "first": "A\u{7}nn"}),
     ] {
         app.call("user/login", None, body.clone())
             .await

@@ -34,7 +34,15 @@ async fn a_name_is_at_most_100_characters_as_sent_with_no_control_characters() {
     update(format!("{} ", "a".repeat(100)))
         .await
         .err(400, "INVALID");
-    for bad in ["Ann\n", "\tAnn", "A\u{7}nn", "Ann\u{85}"] {
+    // White space around it goes, tabs and a CSV's line end too.
+    for padded in ["Ann\r\n", "\tAnn", "Ann\u{85}", "\u{3000}Ann "] {
+        assert_eq!(
+            update(padded.into()).await.ok()["first"],
+            "Ann",
+            "{padded:?}"
+        );
+    }
+    for bad in ["An\nn", "A\tnn", "A\u{7}nn", "Ann\u{7}"] {
         let r = update(bad.into()).await;
         r.err(400, "INVALID");
         assert_eq!(r.field(), "first", "{bad:?}");
@@ -158,4 +166,51 @@ async fn every_field_a_resend_names_must_be_what_it_says() {
         .refused("INVALID");
     let body = json!({"username": "grace@example.com"});
     app.send("POST", &uri, None, Some(body)).await.empty();
+}
+
+/// Found by the fuzzer: `278.0` is an integer to JSON Schema, and was
+/// refused where the document says `integer`.
+#[tokio::test]
+async fn a_whole_number_may_be_written_with_a_fraction_of_zero() {
+    let app = TestApp::new().await;
+    let plan = json!({"seats": {"admin": 3.0, "user": 10, "viewer": 5.0}, "groups": 278.0,
+                      "features": {"storageGb": 10.0}});
+    let account = app
+        .as_owner("account/update", json!({"plan": plan}))
+        .await
+        .ok();
+    assert_eq!(account["groups"]["limit"], 278);
+    assert_eq!(account["features"]["storageGb"], 10);
+    app.as_owner(
+        "account/update",
+        json!({"plan": {"seats": {"admin": 1.5, "user": 1, "viewer": 1}, "groups": 1}}),
+    )
+    .await
+    .err(400, "INVALID");
+    let uri = format!("/user/insert_user?token={}", app.owner.token);
+    let body = json!({"username": "ann@example.com", "userType": 32.0});
+    let ann = app.send("POST", &uri, None, Some(body)).await.json();
+    assert_eq!(ann["userType"], 32);
+    let body = json!({"username": "bob@example.com", "userType": 32.5});
+    assert_eq!(
+        app.send("POST", &uri, None, Some(body))
+            .await
+            .status
+            .as_u16(),
+        400
+    );
+}
+
+#[tokio::test]
+async fn a_blank_field_of_a_resend_is_not_given() {
+    let app = TestApp::new().await;
+    let invited = app.invite("grace@example.com", "user").await;
+    let id = roster_tests::compat::uuid(invited["id"].as_str().unwrap());
+    let uri = format!("/user/resend_user_email?token={}", app.owner.token);
+    let body = json!({"id": id, "username": "", "email": ""});
+    app.send("POST", &uri, None, Some(body)).await.empty();
+    let body = json!({"id": "", "username": "", "email": ""});
+    app.send("POST", &uri, None, Some(body))
+        .await
+        .refused("INVALID");
 }

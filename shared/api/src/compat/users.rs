@@ -42,6 +42,7 @@ pub(crate) struct InsertBody {
     #[schemars(with = "Option<crate::schema::Name>")]
     lastname: Option<String>,
     #[schemars(with = "UserTypeSchema")]
+    #[serde(deserialize_with = "crate::call::integral")]
     user_type: i64,
 }
 
@@ -130,6 +131,7 @@ pub(crate) struct EditTypeBody {
     #[schemars(with = "crate::schema::Id")]
     id: String,
     #[schemars(with = "UserTypeSchema")]
+    #[serde(deserialize_with = "crate::call::integral")]
     user_type: i64,
 }
 
@@ -154,8 +156,10 @@ pub(crate) struct EditUserBody {
     #[schemars(with = "Option<LocalName>")]
     lastname: Option<String>,
     #[schemars(with = "Option<UserTypeSchema>")]
+    #[serde(default, deserialize_with = "crate::call::integral_opt")]
     user_type: Option<i64>,
     #[schemars(with = "Option<StatusSchema>")]
+    #[serde(default, deserialize_with = "crate::call::integral_opt")]
     status: Option<i64>,
 }
 
@@ -241,16 +245,39 @@ pub async fn resend_public(roster: &Roster, call: Call) -> Result<CompatReply, C
     Ok(CompatReply::Empty)
 }
 
-/// A User object naming the pending user: by `id`, else `username`, else `email`.
+/// A User object naming the pending user: by `id`, else `username`, else
+/// `email`. An empty one is not given (a client may send a blank object).
 #[derive(Deserialize, JsonSchema)]
 #[schemars(rename = "CompatUserRef")]
 pub(crate) struct UserRefBody {
-    #[schemars(with = "Option<crate::schema::Id>")]
+    #[schemars(with = "Option<BlankOr<crate::schema::Id>>")]
     id: Option<String>,
-    #[schemars(with = "Option<crate::schema::Email>")]
+    #[schemars(with = "Option<BlankOr<crate::schema::Email>>")]
     username: Option<String>,
-    #[schemars(with = "Option<crate::schema::Email>")]
+    #[schemars(with = "Option<BlankOr<crate::schema::Email>>")]
     email: Option<String>,
+}
+
+/// A `T`, or `""` for none.
+struct BlankOr<T>(std::marker::PhantomData<T>);
+
+impl<T: JsonSchema> JsonSchema for BlankOr<T> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        format!("BlankOr{}", T::schema_name()).into()
+    }
+
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({"anyOf": [g.subschema_for::<T>(), {"const": ""}]})
+    }
+}
+
+/// A field that is given: present and not empty.
+fn given(field: Option<String>) -> Option<String> {
+    field.filter(|v| !v.is_empty())
 }
 
 /// The local `resend_user_email`: a User object naming the pending user by
@@ -258,18 +285,17 @@ pub(crate) struct UserRefBody {
 pub async fn resend_local(roster: &Roster, call: Call) -> Result<CompatReply, CompatError> {
     let b: UserRefBody = call.body()?;
     // Every field given must be what it says, even one the next outranks.
-    let id =
-        b.id.as_deref()
-            .map(|id| UserId::parse_field("id", id))
-            .transpose()?;
-    let username = b
-        .username
+    let id = given(b.id)
+        .as_deref()
+        .map(|id| UserId::parse_field("id", id))
+        .transpose()?;
+    let username = given(b.username)
         .as_deref()
         .map(|u| {
             Email::parse(u).map_err(|_| Error::invalid("username", "username is an e-mail address"))
         })
         .transpose()?;
-    let email = b.email.as_deref().map(Email::parse).transpose()?;
+    let email = given(b.email).as_deref().map(Email::parse).transpose()?;
     let target = match (id, username.or(email)) {
         (Some(id), _) => UserRef::Id(id),
         (None, Some(email)) => UserRef::Email(email),

@@ -17,7 +17,7 @@ const LATER: &str = "2026-11-24T16:05:12.345Z";
 const PASSWORD: &str = "correct horse battery staple";
 const NEW_PASSWORD: &str = "a new and long passphrase";
 const TOKEN: &str = "Jx3k9QmV2bN7wR4tY8uP1sD6fG0hK5lZ-aB_cE2iO";
-const REFRESH: &str = "01JD8XC7D8E9F0G1H2J3K4M5N6.Qw8eR7tY6uI5oP4aS3dF2gH1jK0lZxCvBnM";
+const REFRESH: &str = "Qw8eR7tY6uI5oP4aS3dF2gH1jK0lZxCvBnM-opaque";
 const URL: &str =
     "https://roster.example.com/signup?token=Jx3k9QmV2bN7wR4tY8uP1sD6fG0hK5lZ-aB_cE2iO";
 

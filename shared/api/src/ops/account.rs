@@ -118,7 +118,11 @@ pub async fn update(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
         .as_deref()
         .map(|n| AccountName::parse_field("name", n))
         .transpose()?;
-    let plan = b.plan.map(plans::from_value).transpose()?;
+    // `278.0` is a whole number too, as the document's `integer` says.
+    let plan = b
+        .plan
+        .map(|p| plans::from_value(crate::call::whole_numbers(p)))
+        .transpose()?;
     let account = roster.update_account(call.caller()?, name, plan).await?;
     Reply::json(&views::account(&account))
 }

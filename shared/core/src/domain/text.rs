@@ -2,10 +2,11 @@ use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
 
-/// A line of text as a person types it: at most `max` characters and no
-/// control character (tabs and line breaks included), stored without the
-/// spaces around it. The limits hold for the text as sent, so they read
-/// the same as the OpenAPI document's `maxLength` and pattern.
+/// A line of text as a person types it: at most `max` characters as sent,
+/// stored without the white space around it, and no control character in
+/// what remains (a tab or a line break around it is trimmed like a space: a
+/// CSV's `\r\n` doesn't fail a row). The rules read the same as the OpenAPI
+/// document's `maxLength` and pattern.
 fn clean(field: &'static str, raw: &str, max: usize, required: bool) -> Result<String> {
     if raw.chars().count() > max {
         return Err(Error::invalid(
@@ -13,13 +14,13 @@ fn clean(field: &'static str, raw: &str, max: usize, required: bool) -> Result<S
             format!("{field} is longer than {max} characters"),
         ));
     }
-    if raw.chars().any(char::is_control) {
+    let s = raw.trim();
+    if s.chars().any(char::is_control) {
         return Err(Error::invalid(
             field,
             format!("{field} holds control characters"),
         ));
     }
-    let s = raw.trim();
     if required && s.is_empty() {
         return Err(Error::invalid(field, format!("{field} is required")));
     }

@@ -142,8 +142,10 @@ fn names(field: &'static str, value: Option<String>) -> Result<Option<Name>, Api
 /// The body as one of the forms; a body that is none of them says which
 /// there are.
 fn form(call: &Call) -> Result<LoginBody, ApiError> {
-    let body: serde_json::Value = call.body()?;
-    serde_json::from_value(body).map_err(|_| {
+    call.body().map_err(|e: ApiError| {
+        if e.message.starts_with("the body is not valid JSON") {
+            return e;
+        }
         ApiError::bad_request(
             "user/login takes {email, password}, {session, code}, \
              {invite, password, first?, last?}, {register: true, email, password, accountName}, \
@@ -159,10 +161,14 @@ async fn hosted(
     bearer: Option<&str>,
     form: HostedLogin,
 ) -> Result<roster_core::users::Tokens, ApiError> {
-    let id_token = bearer.ok_or(roster_core::Error::Unauthenticated(
+    Ok(roster.login_hosted(id_token(bearer)?, form).await?)
+}
+
+/// The hosted UI's token, which the hosted forms need.
+fn id_token(bearer: Option<&str>) -> Result<&str, ApiError> {
+    Ok(bearer.ok_or(roster_core::Error::Unauthenticated(
         "this form of user/login needs a hosted-UI token in Authorization: Bearer",
-    ))?;
-    Ok(roster.login_hosted(id_token, form).await?)
+    ))?)
 }
 
 pub async fn login(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
@@ -215,6 +221,8 @@ pub async fn login(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
             first,
             last,
         }) => {
+            // Who is calling first: without the token, the names are moot.
+            id_token(bearer)?;
             let form = HostedLogin::Invite {
                 token: invite,
                 first: names("first", first)?,
