@@ -192,7 +192,7 @@ fn fits(label: &str, operation: &Value, x: &Exchange) -> Result<(), String> {
         return Ok(());
     };
     let text = String::from_utf8_lossy(x.body);
-    let body: Value = if text.trim().is_empty() {
+    let body: Value = if x.body.is_empty() {
         if request["required"] == true {
             return Err("the body is required".into());
         }

@@ -25,15 +25,16 @@ pub struct Call {
 }
 
 impl Call {
-    /// The body as `T` (which refuses unknown fields); an empty body is `{}`.
-    /// It must be an object, as every body's schema says (serde would also
-    /// read a struct from an array of its fields in order).
+    /// The body as `T` (which refuses unknown fields); an empty body (no
+    /// byte at all) is `{}`. It must be an object, as every body's schema
+    /// says (serde would also read a struct from an array of its fields).
     pub fn body<T: DeserializeOwned>(&self) -> Result<T, ApiError> {
-        let start = self.body.iter().find(|b| !b.is_ascii_whitespace());
-        match start {
-            None => self.parse(b"{}"),
+        if self.body.is_empty() {
+            return self.parse(b"{}");
+        }
+        match self.body.iter().find(|b| !b.is_ascii_whitespace()) {
             Some(b'{') => self.parse(&self.body),
-            Some(_) => {
+            _ => {
                 // Not an object: say why JSON that isn't one is refused, or
                 // what is wrong with what isn't JSON.
                 let e = serde_json::from_slice::<serde_json::Value>(&self.body).err();
@@ -48,7 +49,7 @@ impl Call {
     /// The body as a list `T` (the replaced APIs' array bodies); an empty
     /// body is `{}`, which is no list.
     pub fn list_body<T: DeserializeOwned>(&self) -> Result<T, ApiError> {
-        if self.body.iter().all(u8::is_ascii_whitespace) {
+        if self.body.is_empty() {
             return self.parse(b"{}");
         }
         self.parse(&self.body)

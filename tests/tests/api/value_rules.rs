@@ -99,7 +99,21 @@ async fn a_body_is_an_object() {
             .await
             .err(400, "BAD_REQUEST");
     }
-    app.raw("user/info", "", token, b"  ".to_vec()).await.ok();
+    app.raw("user/info", "", token, Vec::new()).await.ok();
+}
+
+/// Found by the fuzzer: a body of white space alone was read as `{}`; it
+/// is no JSON, and only a body with no byte at all means `{}`.
+#[tokio::test]
+async fn a_body_of_white_space_is_not_json() {
+    let app = TestApp::new().await;
+    let token = Some(app.owner.token.as_str());
+    for body in ["\n", "  ", "\t\r\n"] {
+        app.raw("group/find", "", token, body.as_bytes().to_vec())
+            .await
+            .err(400, "BAD_REQUEST");
+    }
+    app.raw("group/find", "", token, Vec::new()).await.ok();
 }
 
 #[tokio::test]
