@@ -12,7 +12,8 @@
 #      (tests/generated-client/run.sh), and Schemathesis against the real server (tests/fuzz/run.sh: from the
 #      OpenAPI document it serves, every check, a fixed seed, as an admin and
 #      with no credentials);
-#   5. the same API suite and server tests again on the AWS backend;
+#   5. the same API suite and server tests again on the AWS backend (in the
+#      background, from before the clients on: it waits on the emulator);
 #   6. stops the emulator, also on failure.
 # With ROSTER_REQUIRE_AWS=1 (set here, and by CI) a missing emulator fails the
 # AWS tests instead of skipping them.
@@ -76,6 +77,23 @@ echo "== openapi-spec-validator (roster-server --print-openapi)"
 target/debug/roster-server --print-openapi > target/openapi.json
 openapi-spec-validator target/openapi.json
 
+# The AWS-backend phase waits on the emulator (one Python process, one core)
+# and builds nothing: it runs in the background while the clients, the
+# browser and the fuzzer, which need the other core, run in the foreground.
+# Its output is printed when it ends.
+#
+# Not `races`: moto undoes a failed TransactWriteItems by putting back a copy of
+# the whole table taken before the call, which also undoes every transaction
+# that succeeded meanwhile. Under a burst of conflicting writes it loses
+# writes (a 4th invite into 3 seats), which DynamoDB never does. The races run
+# against the real binary on the embedded store, whose transactions are
+# serialisable like DynamoDB's; the same conditions go to DynamoDB unchanged.
+echo "== cargo test (AWS backend on the emulator), in the background"
+ROSTER_TEST_BACKEND=aws cargo test "${CARGO_SET[@]}" --test api --test server --test credentials \
+  > target/aws-suite.log 2>&1 &
+AWS_SUITE_PID=$!
+trap 'kill "$AWS_SUITE_PID" 2>/dev/null || true; kill "$MOTO_PID" 2>/dev/null || true; wait 2>/dev/null || true' EXIT
+
 echo "== sample clients of the API documents (tests/clients)"
 ROSTER_SERVER=target/debug/roster-server PYTHON="$VENV/bin/python" tests/clients/run.sh
 
@@ -95,13 +113,10 @@ ROSTER_SERVER=target/debug/roster-server PYTHON="$VENV/bin/python" tests/browser
 echo "== Schemathesis (tests/fuzz)"
 ROSTER_SERVER=target/debug/roster-server PYTHON="$VENV/bin/python" tests/fuzz/run.sh
 
-# Not `races`: moto undoes a failed TransactWriteItems by putting back a copy of
-# the whole table taken before the call, which also undoes every transaction
-# that succeeded meanwhile. Under a burst of conflicting writes it loses
-# writes (a 4th invite into 3 seats), which DynamoDB never does. The races run
-# against the real binary on the embedded store, whose transactions are
-# serialisable like DynamoDB's; the same conditions go to DynamoDB unchanged.
-echo "== cargo test (AWS backend on the emulator)"
-ROSTER_TEST_BACKEND=aws cargo test "${CARGO_SET[@]}" --test api --test server --test credentials
+echo "== cargo test (AWS backend on the emulator): its output"
+status=0
+wait "$AWS_SUITE_PID" || status=$?
+cat target/aws-suite.log
+[ "$status" -eq 0 ] || { echo "the AWS-backend suite failed ($status)" >&2; exit "$status"; }
 
 echo "== the emulator saw: $(grep -cE '"POST / HTTP' target/moto.log) AWS calls"
