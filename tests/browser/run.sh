@@ -20,22 +20,32 @@ PYTHON=${PYTHON:-target/aws-venv/bin/python}
 TOOLS=target/browser-tools
 
 if ! "$PYTHON" -c "import playwright, importlib.metadata as m; assert m.version('playwright') == '$PLAYWRIGHT_VERSION'" 2>/dev/null; then
+  echo "browser: installing Playwright $PLAYWRIGHT_VERSION (PyPI)"
   "$PYTHON" -m pip install --quiet --disable-pip-version-check "playwright==$PLAYWRIGHT_VERSION"
 fi
 
 CHROMIUM=${CHROMIUM:-$(command -v chromium || true)}
 if [ -z "$CHROMIUM" ]; then
+  echo "browser: installing Debian's chromium (apt-get)"
   SUDO=
   [ "$(id -u)" -eq 0 ] || SUDO=sudo
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
-  CHROMIUM=$(command -v chromium)
+  $SUDO apt-get update -qq || echo "browser: apt-get update failed (exit $?)" >&2
+  # apt's exit status alone is not trusted (a trigger of another package
+  # can fail after chromium is in place): what counts is the binary.
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null \
+    || echo "browser: apt-get install exited $?" >&2
+  CHROMIUM=$(command -v chromium || true)
+  if [ -z "$CHROMIUM" ]; then
+    echo "browser: chromium could not be installed" >&2
+    exit 1
+  fi
 fi
 
 AXE=$TOOLS/node_modules/axe-core/axe.min.js
 if ! grep -q "\"version\": \"$AXE_VERSION\"" "$TOOLS/node_modules/axe-core/package.json" 2>/dev/null; then
   mkdir -p "$TOOLS"
-  npm install --silent --no-save --no-audit --no-fund --prefix "$TOOLS" "axe-core@$AXE_VERSION"
+  echo "browser: installing axe-core $AXE_VERSION (npm)"
+  npm install --loglevel=error --no-save --no-audit --no-fund --prefix "$TOOLS" "axe-core@$AXE_VERSION"
 fi
 
 ROSTER_SERVER="$ROSTER_SERVER" CHROMIUM="$CHROMIUM" AXE="$AXE" OUT=target/browser \
