@@ -14,5 +14,6 @@ pub mod infra;
 pub mod mail;
 pub mod mfa;
 pub mod races;
+pub mod scim;
 pub mod server;
 pub mod totp;

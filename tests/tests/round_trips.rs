@@ -239,6 +239,22 @@ const BUDGET: &[(&str, &[&str])] = &[
     ("account/usage", &["DynamoDB.GetItem", "DynamoDB.GetItem"]),
     ("account/audit", &["DynamoDB.GetItem", "DynamoDB.Query"]),
     (
+        "account/scimTokenCreate",
+        &["DynamoDB.GetItem", "DynamoDB.TransactWriteItems"],
+    ),
+    (
+        "account/scimTokens",
+        &["DynamoDB.GetItem", "DynamoDB.Query"],
+    ),
+    (
+        "account/scimTokenRevoke",
+        &[
+            "DynamoDB.GetItem",
+            "DynamoDB.GetItem",
+            "DynamoDB.TransactWriteItems",
+        ],
+    ),
+    (
         "group/create",
         &["DynamoDB.GetItem", "DynamoDB.TransactWriteItems"],
     ),
@@ -592,6 +608,16 @@ async fn every_operation_stays_within_its_aws_call_budget() {
     check("group/remove", calls.take());
     app.call("account/audit", tok, json!({})).await.ok();
     check("account/audit", calls.take());
+    let made = app
+        .call("account/scimTokenCreate", tok, json!({"name": "Okta"}))
+        .await
+        .ok();
+    check("account/scimTokenCreate", calls.take());
+    app.call("account/scimTokens", tok, json!({})).await.ok();
+    check("account/scimTokens", calls.take());
+    let body = json!({"id": made["token"]["id"]});
+    app.call("account/scimTokenRevoke", tok, body).await.ok();
+    check("account/scimTokenRevoke", calls.take());
 
     app.call("user/remove", Some(&owner.token), json!({"id": bob.id}))
         .await

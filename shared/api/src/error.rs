@@ -186,7 +186,7 @@ impl From<Error> for ApiError {
             Error::Unauthenticated(_) => Code::Unauthenticated,
             Error::Forbidden(_) => Code::Forbidden,
             Error::NotFound(_) => Code::NotFound,
-            Error::Conflict { .. } => Code::Conflict,
+            Error::Conflict { .. } | Error::Stale(_) => Code::Conflict,
             Error::LimitReached(_) => Code::LimitReached,
             Error::RateLimited => Code::RateLimited,
             Error::Unavailable(_) => Code::Unavailable,

@@ -14,6 +14,7 @@ mod ops;
 pub mod pages;
 mod router;
 pub mod schema;
+pub mod scim;
 mod views;
 
 pub use call::Call;

@@ -28,6 +28,8 @@ pub enum Function {
     Public,
     Read,
     Write,
+    /// SCIM provisioning (`/scim/v2/`), on its own token (`crate::scim`).
+    Scim,
 }
 
 impl Function {
@@ -36,6 +38,7 @@ impl Function {
             Function::Public => "public",
             Function::Read => "read",
             Function::Write => "write",
+            Function::Scim => "scim",
         }
     }
 }

@@ -16,7 +16,7 @@ use serde_json::{json, Value};
 use tracing::Instrument;
 
 use crate::ops::{Function, Operation, OPERATIONS};
-use crate::{compat, openapi, pages};
+use crate::{compat, openapi, pages, scim};
 use crate::{ApiError, Call};
 
 /// Every operation, compatibility route and page, for the local server.
@@ -26,6 +26,7 @@ pub fn router(roster: Roster) -> Router {
         OPERATIONS.iter(),
         compat::ROUTES.iter(),
         pages::PAGES.iter(),
+        true,
     )
 }
 
@@ -38,6 +39,7 @@ pub fn router_for(function: Function, roster: Roster) -> Router {
             .iter()
             .filter(move |r| r.function == function),
         pages::PAGES.iter().filter(move |p| p.function == function),
+        function == scim::FUNCTION,
     )
 }
 
@@ -46,6 +48,7 @@ fn build(
     ops: impl Iterator<Item = &'static Operation>,
     routes: impl Iterator<Item = &'static compat::Route>,
     pages: impl Iterator<Item = &'static pages::Page>,
+    with_scim: bool,
 ) -> Router {
     let mut router = Router::new();
     // The function that serves the pages (the public one) also serves their
@@ -79,6 +82,9 @@ fn build(
                 compat::dispatch::dispatch(route, roster, req)
             }),
         );
+    }
+    if with_scim {
+        router = scim::mount(router);
     }
     router
         .route("/health", get(health))

@@ -20,6 +20,9 @@ use serde_json::{Map, Value};
 
 use crate::{schema, ApiError};
 
+mod scim_tokens;
+pub use scim_tokens::{scim_token, ScimTokenList, ScimTokenMade};
+
 /// A serialised JSON answer and its status (200 unless said otherwise).
 pub struct Reply {
     pub status: StatusCode,
@@ -269,8 +272,9 @@ pub fn group(g: &Group) -> GroupView<'_> {
     }
 }
 
-/// Who acted: a user, or `operator` (with no e-mail) for a deployment's
-/// operator invoking the write function directly.
+/// Who acted: a user; `operator` (with no e-mail) for a deployment's
+/// operator invoking the write function directly; or a SCIM token (its id,
+/// with no e-mail) for an identity provider provisioning the account.
 #[derive(Serialize, JsonSchema)]
 #[schemars(rename = "Actor")]
 pub struct ActorView<'a> {
@@ -282,10 +286,11 @@ pub struct ActorView<'a> {
 #[derive(Serialize, JsonSchema)]
 #[schemars(rename = "Target")]
 pub struct TargetView<'a> {
-    /// `user`, `group` or `account`.
+    /// `user`, `group`, `account` or `scimToken`.
     kind: &'a str,
     id: &'a str,
-    /// The user's e-mail, the group's or the account's name at the time.
+    /// The user's e-mail, the group's, the account's or the token's name at
+    /// the time.
     label: &'a str,
 }
 

@@ -8,7 +8,7 @@ mod role;
 mod text;
 
 pub use email::Email;
-pub use ids::{AccountId, GroupId, MembershipId, SessionId, UserId};
+pub use ids::{AccountId, GroupId, MembershipId, ScimTokenId, SessionId, UserId};
 pub use password::Password;
 pub use role::{Role, UserState};
 pub use text::{fold, AccountName, Description, GroupName, Name, Preferences};

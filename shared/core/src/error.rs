@@ -28,6 +28,10 @@ pub enum Error {
         field: Option<&'static str>,
         message: String,
     },
+    /// The caller wrote over a version it named (SCIM `If-Match`) that is no
+    /// longer current.
+    #[error("{0}")]
+    Stale(&'static str),
     /// The plan has no seat left.
     #[error("{0}")]
     LimitReached(String),

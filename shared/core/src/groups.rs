@@ -18,4 +18,4 @@ pub use import::{
     check_count as check_import_rows, ImportRow, RowOutcome, RowStatus, MAX_ROWS, MAX_ROW_GROUPS,
 };
 pub use manage::{GroupChange, NewGroup};
-pub use members::Assigned;
+pub use members::{Assigned, MAX_ASSIGNMENTS};

@@ -17,6 +17,7 @@ pub mod policy;
 pub mod ports;
 pub mod repo;
 mod roster;
+pub mod scim;
 pub mod users;
 
 pub use error::{Error, Result};

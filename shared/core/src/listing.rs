@@ -136,6 +136,26 @@ impl Roster {
         Ok((user, joined))
     }
 
+    /// Every membership of the caller's account with its member's e-mail
+    /// (the copy the membership keeps), in group order (admins: SCIM's
+    /// `members`). At most ten per user the account may hold.
+    pub async fn all_memberships(&self, caller: &Caller) -> Result<Vec<(Membership, String)>> {
+        policy::require_admin(&caller.user)?;
+        let q = self.account_query(caller, "MEMBER#".into());
+        let items = self.read_all(q, MAX_USERS * 10, "memberships").await?;
+        items
+            .into_iter()
+            .map(|item| {
+                let email = item
+                    .get("email")
+                    .and_then(|v| v.as_str())
+                    .unwrap_or("")
+                    .to_string();
+                Ok((from_item(item)?, email))
+            })
+            .collect()
+    }
+
     /// The memberships of `users`, in one batch read per 100.
     pub async fn memberships_of(&self, users: &[User]) -> Result<Vec<Membership>> {
         let keys: Vec<_> = users

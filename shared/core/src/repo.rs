@@ -12,6 +12,8 @@
 //! | membership | `ACCT#<aid>` | `MEMBER#<gid>#<uid>` | `ACCT#<aid>#GROUP#<gid>` | `<email>#<uid>` |
 //! | removed user (kept for the audit period; never a user again) | `ACCT#<aid>` | `GONE#<uid>` | | |
 //! | group whose memberships are being removed | `ACCT#<aid>` | `PURGE#<gid>` | | |
+//! | SCIM token (its hash, name, creator) | `ACCT#<aid>` | `SCIMTOKEN#<tid>` | | |
+//! | count of the account's SCIM tokens | `ACCT#<aid>` | `SCIMTOKENS` | | |
 //! | audit entry | `ACCT#<aid>#AUDIT` | `<ulid>` | | |
 //! | session | `SESSION#<sid>` | `SESSION` | | |
 //! | MFA login challenge | `CHALLENGE#<id>` | `CHALLENGE` | | |
@@ -30,6 +32,7 @@ pub mod groups;
 pub mod keys;
 pub mod limits;
 pub mod password_locks;
+pub mod scim_tokens;
 pub mod sessions;
 pub mod tokens;
 pub mod tombstones;

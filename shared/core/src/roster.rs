@@ -187,6 +187,19 @@ impl Roster {
         self.audit_by(actor.account_id, Actor::user(actor), action, target, detail)
     }
 
+    /// [`Roster::audit`] of what a caller did: a signed-in user, or a SCIM
+    /// token acting for its account (`Caller::actor`).
+    pub(crate) fn audit_for(
+        &self,
+        caller: &crate::users::Caller,
+        action: &'static str,
+        target: Target,
+        detail: serde_json::Value,
+    ) -> Result<Op> {
+        let aid = caller.user.account_id;
+        self.audit_by(aid, caller.actor.clone(), action, target, detail)
+    }
+
     /// [`Roster::audit`] for any actor, in account `aid`'s log.
     pub(crate) fn audit_by(
         &self,

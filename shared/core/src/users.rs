@@ -19,7 +19,7 @@ pub use auth::Caller;
 pub use codes::RECOVERY_CODES;
 pub use find::{FindUsers, UserFilter};
 pub use hosted::HostedLogin;
-pub(crate) use invite::{invite_mail, mail_not_sent};
+pub(crate) use invite::{invite_mail, mail_not_sent, Invitee};
 pub use login::LoginOutcome;
 pub use manage::{UpdateUser, UserRef};
 pub use mfa::{otpauth_uri, MfaSecret};

@@ -12,6 +12,7 @@ const ACCOUNT: &str = "01JD8X5Q9W7C3N2M4K8T6R1P0A";
 const GROUP: &str = "01JD8X7A4B5C6D7E8F9G0H1J2K";
 const MEMBERSHIP: &str = "01JD8X9B3C4D5E6F7G8H9J0K1M";
 const ENTRY: &str = "01JD8XA2B3C4D5E6F7G8H9J0K1";
+const SCIM_TOKEN: &str = "01JD8XB4C5D6E7F8G9H0J1K2M3";
 const AT: &str = "2026-11-23T09:30:00.000Z";
 const LATER: &str = "2026-11-24T16:05:12.345Z";
 const PASSWORD: &str = "correct horse battery staple";
@@ -42,6 +43,10 @@ fn pending() -> Value {
     u["updated"] = json!(AT);
     u["inviteUrl"] = json!(URL);
     u
+}
+
+fn scim_token() -> Value {
+    json!({"id": SCIM_TOKEN, "name": "Okta", "created": AT, "createdBy": ADMIN})
 }
 
 fn counter(limit: i64, used: i64) -> Value {
@@ -113,6 +118,8 @@ pub(crate) fn request(path: &str) -> Value {
         "user/resetPassword" => json!({"token": TOKEN, "password": NEW_PASSWORD}),
         "account/update" => json!({"name": "Acme Corporation"}),
         "account/audit" => json!({"action": "user/invite"}),
+        "account/scimTokenCreate" => json!({"name": "Okta"}),
+        "account/scimTokenRevoke" => json!({"id": SCIM_TOKEN}),
         "group/create" => json!({"name": "Engineering", "description": "Everyone who ships code"}),
         "group/get" | "group/remove" => json!({"id": GROUP}),
         "group/update" => json!({"id": GROUP, "name": "Engineering", "active": true}),
@@ -165,6 +172,11 @@ pub(crate) fn answer(path: &str, status: u16) -> Value {
         }),
         ("account/get" | "account/update", _) => account(),
         ("account/usage", _) => usage(),
+        ("account/scimTokenCreate", _) => json!({
+            "token": scim_token(),
+            "secret": format!("rscim.{ACCOUNT}.{SCIM_TOKEN}.{TOKEN}"),
+        }),
+        ("account/scimTokens", _) => json!({"tokens": [scim_token()]}),
         ("account/audit", _) => page(json!({
             "id": ENTRY, "at": AT, "actor": {"id": ADMIN, "email": "ada@example.com"},
             "action": "user/invite",

@@ -1,4 +1,7 @@
-//! `account/get`, `account/update`, `account/usage`, `account/audit`.
+//! `account/get`, `account/update`, `account/usage`, `account/audit`; its
+//! SCIM tokens in `scim_tokens`.
+
+pub(crate) mod scim_tokens;
 
 use roster_core::accounts::AuditFilter;
 use roster_core::domain::{AccountName, UserId};

@@ -6,7 +6,7 @@
 
 use super::{account, group, op, user, Access, Answer, Code, Function, Operation, Query};
 use crate::views::{
-    AccountView, AuditView, GroupView, InfoView, LoginAnswer, Membership, Nothing, PageView,
+    self, AccountView, AuditView, GroupView, InfoView, LoginAnswer, Membership, Nothing, PageView,
     TokensView, UsageView, UserView,
 };
 
@@ -193,6 +193,27 @@ pub static OPERATIONS: &[Operation] = &[
         errors: [Invalid, Forbidden],
         beyond: [],
         "The audit log, newest first"
+    ),
+    op!(
+        "account/scimTokenCreate", Admin, Write, None,
+        account::scim_tokens::create, account::scim_tokens::CreateBody => [200: views::ScimTokenMade<'static>],
+        errors: [Invalid, Forbidden, Conflict],
+        beyond: ["an account holds at most 10 SCIM tokens (`CONFLICT`)"],
+        "Makes a SCIM token for the account's identity provider; its secret is shown this once"
+    ),
+    op!(
+        "account/scimTokens", Admin, Read, None,
+        account::scim_tokens::list, user::read::Empty => [200: views::ScimTokenList<'static>],
+        errors: [Forbidden],
+        beyond: [],
+        "The account's SCIM tokens, oldest first, without their secrets"
+    ),
+    op!(
+        "account/scimTokenRevoke", Admin, Write, None,
+        account::scim_tokens::revoke, account::scim_tokens::RevokeBody => [200: Nothing],
+        errors: [Invalid, Forbidden, NotFound],
+        beyond: [],
+        "Revokes a SCIM token: the next request that presents it is refused"
     ),
     op!(
         "group/create", Admin, Write, None,

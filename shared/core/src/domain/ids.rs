@@ -74,6 +74,17 @@ macro_rules! ulid_id {
                     .ok_or_else(|| Error::invalid(field, format!("{field} is not a valid id")))
             }
 
+            /// Another kind of id with the same bits (a SCIM token's stand-in user).
+            #[allow(dead_code)] // used by some of the id kinds only
+            pub(crate) fn ulid(&self) -> ulid::Ulid {
+                self.0
+            }
+
+            #[allow(dead_code)]
+            pub(crate) fn from_ulid(bits: ulid::Ulid) -> Self {
+                $name(bits)
+            }
+
             /// The id written as a UUID (`8-4-4-4-12` lower-case hex), as
             /// the replaced APIs spell ids.
             pub fn uuid(&self) -> String {
@@ -103,6 +114,11 @@ ulid_id!(
 ulid_id!(AccountId, "accountId");
 ulid_id!(SessionId, "session");
 ulid_id!(GroupId, "id");
+ulid_id!(
+    /// A SCIM token's id (the token's secret is never stored).
+    ScimTokenId,
+    "id"
+);
 ulid_id!(
     /// A membership's own id (a user in a group).
     MembershipId,

@@ -86,7 +86,7 @@ impl Roster {
         tx.push(group.insert_op()?);
         let claim = tx.push(groups::claim_op(aid, &new.name, group.id)?);
         let target = Target::group(&group.id.to_string(), &group.name);
-        tx.push(self.audit(&caller.user, "group/create", target, json!({}))?);
+        tx.push(self.audit_for(caller, "group/create", target, json!({}))?);
         self.write_counted(aid, tx, Counts::groups(1), |failed| {
             (failed == claim).then(name_taken)
         })
@@ -149,12 +149,7 @@ impl Roster {
         }
         let changed = tx.push(op);
         let target = Target::group(&gid.to_string(), &group.name);
-        tx.push(self.audit(
-            &caller.user,
-            "group/update",
-            target,
-            json!({"fields": fields}),
-        )?);
+        tx.push(self.audit_for(caller, "group/update", target, json!({"fields": fields}))?);
         self.write(tx, |failed| {
             if Some(failed) == claimed {
                 Some(name_taken())
@@ -184,7 +179,7 @@ impl Roster {
         tx.push(groups::unclaim_op(aid, &fold(&group.name), gid));
         tx.push(groups::purge_marker_op(aid, gid)?);
         let target = Target::group(&gid.to_string(), &group.name);
-        tx.push(self.audit(&caller.user, "group/remove", target, json!({}))?);
+        tx.push(self.audit_for(caller, "group/remove", target, json!({}))?);
         self.write_counted(aid, tx, Counts::groups(-1), |failed| {
             (failed == removed).then_some(Error::NotFound(NOT_FOUND))
         })

@@ -140,8 +140,8 @@ impl Roster {
                 .iter()
                 .map(|(u, g)| json!({"userId": u.to_string(), "groupId": g.to_string()}))
                 .collect();
-            tx.push(self.audit(
-                &caller.user,
+            tx.push(self.audit_for(
+                caller,
                 "group/assign",
                 chunk_target(aid, &counts, names),
                 json!({"assignments": pairs}),
@@ -221,7 +221,7 @@ impl Roster {
                 tx.push(groups::count_op(aid, gid, -1));
                 let detail = json!({"userId": u.id.to_string(), "email": u.email.as_str()});
                 let target = Target::group(&gid.to_string(), &group.name);
-                tx.push(self.audit(&caller.user, "group/unassign", target, detail)?);
+                tx.push(self.audit_for(caller, "group/unassign", target, detail)?);
                 Ok(())
             },
             |failed| {

@@ -38,6 +38,8 @@ pub const ACTIONS: &[&str] = &[
     "group/unassign",
     "group/import",
     "account/update",
+    "account/scimTokenCreate",
+    "account/scimTokenRevoke",
 ];
 
 /// What an action was done to.

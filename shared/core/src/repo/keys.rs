@@ -1,6 +1,6 @@
 //! Every key of the table, built in one place.
 
-use crate::domain::{AccountId, Email, SessionId, UserId};
+use crate::domain::{AccountId, Email, ScimTokenId, SessionId, UserId};
 use crate::ports::Key;
 
 pub fn account_pk(aid: AccountId) -> String {
@@ -100,4 +100,14 @@ pub fn group_purge(aid: AccountId, gid: &str) -> Key {
 /// What remains of a removed user (the replaced APIs list it with `deleted=true`).
 pub fn tombstone(aid: AccountId, uid: UserId) -> Key {
     Key::new(account_pk(aid), format!("GONE#{uid}"))
+}
+
+/// A SCIM token of the account (its hash; the secret is shown once).
+pub fn scim_token(aid: AccountId, tid: ScimTokenId) -> Key {
+    Key::new(account_pk(aid), format!("SCIMTOKEN#{tid}"))
+}
+
+/// The count of the account's SCIM tokens.
+pub fn scim_token_count(aid: AccountId) -> Key {
+    Key::new(account_pk(aid), "SCIMTOKENS")
 }

@@ -70,6 +70,14 @@ pub struct User {
     /// When the password was last set (ms): reset links issued before it are void.
     #[serde(default)]
     pub password_changed: i64,
+    /// The identity provider's id of this user (SCIM `externalId`), when a
+    /// SCIM client gave one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+    /// A pending user its identity provider deactivated (SCIM `active:
+    /// false`): it has no invite link, and gets a new one when activated.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub inactive: bool,
 }
 
 /// A TOTP code that completed a login.
@@ -167,6 +175,8 @@ impl User {
             recovery: Vec::new(),
             used_codes: Vec::new(),
             password_changed: 0,
+            external_id: None,
+            inactive: false,
         }
     }
 

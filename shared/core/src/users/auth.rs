@@ -3,6 +3,7 @@
 use crate::clock::now_ms;
 use crate::domain::{SessionId, UserState};
 use crate::error::{Error, Result};
+use crate::repo::audit::Actor;
 use crate::repo::{users, User};
 use crate::Roster;
 
@@ -13,6 +14,10 @@ pub struct Caller {
     pub session: SessionId,
     /// When the session started (ms): a password (or MFA) login.
     pub session_started: i64,
+    /// Who the audit log names: the user, or the SCIM token that acts for
+    /// the account (then `user` is a stand-in admin that is never stored;
+    /// see `scim::tokens`).
+    pub actor: Actor,
 }
 
 impl Caller {
@@ -44,6 +49,7 @@ impl Roster {
             return Err(Error::Unauthenticated("the session has ended"));
         }
         Ok(Caller {
+            actor: Actor::user(&user),
             user,
             session: subject.session,
             session_started: subject.session_started,

@@ -19,6 +19,18 @@ use crate::Roster;
 
 use super::{Caller, UserRef};
 
+/// Who [`Roster::invite_user`] invites.
+pub(crate) struct Invitee {
+    pub email: Email,
+    pub first: Name,
+    pub last: Name,
+    pub role: Role,
+    /// The identity provider's id (SCIM `externalId`).
+    pub external_id: Option<String>,
+    /// Deactivated by its identity provider from the start: no link, no mail.
+    pub inactive: bool,
+}
+
 impl Roster {
     /// Invites `email` into the caller's account. Returns the pending user and
     /// the invite link (the only time the token is shown).
@@ -30,6 +42,33 @@ impl Roster {
         last: Name,
         role: Role,
     ) -> Result<(User, String)> {
+        let invitee = Invitee {
+            email,
+            first,
+            last,
+            role,
+            external_id: None,
+            inactive: false,
+        };
+        let (user, url) = self.invite_user(caller, invitee).await?;
+        Ok((user, url.unwrap_or_default()))
+    }
+
+    /// [`Roster::invite`] of anyone, also with what a SCIM client gives; an
+    /// `inactive` invitee gets no link and no mail (`None`).
+    pub(crate) async fn invite_user(
+        &self,
+        caller: &Caller,
+        invitee: Invitee,
+    ) -> Result<(User, Option<String>)> {
+        let Invitee {
+            email,
+            first,
+            last,
+            role,
+            external_id,
+            inactive,
+        } = invitee;
         policy::require_admin(&caller.user)?;
         policy::require_grantable(&caller.user, role)?;
         let aid = caller.user.account_id;
@@ -49,18 +88,31 @@ impl Roster {
         let account = accounts::required(self.table.as_ref(), aid, account).await?;
         let now = now_ms();
         let uid = UserId::new();
-        let token = NewToken::invite(uid, aid, &email, self.settings.invite_ttl_ms)?;
+        let token = if inactive {
+            None
+        } else {
+            Some(NewToken::invite(
+                uid,
+                aid,
+                &email,
+                self.settings.invite_ttl_ms,
+            )?)
+        };
         let mut user = User::new(uid, aid, email.clone(), role, UserState::Pending, now);
         user.first = first.as_str().to_string();
         user.last = last.as_str().to_string();
-        user.invite_hash = Some(token.hash.clone());
+        user.invite_hash = token.as_ref().map(|t| t.hash.clone());
+        user.external_id = external_id;
+        user.inactive = inactive;
         let mut tx = Tx::new();
         tx.push(user.insert_op()?);
         let invited = tx.push(claims::invite_op(aid, &email, uid)?);
         let joined = tx.push(claims::not_member_op(aid, &email));
-        tx.push(token.insert_op()?);
+        if let Some(token) = &token {
+            tx.push(token.insert_op()?);
+        }
         let detail = json!({"role": role.as_str()});
-        tx.push(self.audit(&caller.user, "user/invite", Target::user(&user), detail)?);
+        tx.push(self.audit_for(caller, "user/invite", Target::user(&user), detail)?);
         self.write_counted(aid, tx, Counts::seat(role, 1), |failed| {
             if failed == joined {
                 Some(already_member())
@@ -70,21 +122,19 @@ impl Roster {
             }
         })
         .await?;
+        let Some(token) = token else {
+            return Ok((user, None));
+        };
         let url = self.invite_url(&token.secret);
         self.send_invite(caller, &user, &url, &account).await?;
-        Ok((user, url))
+        Ok((user, Some(url)))
     }
 
     /// A new invite link for a pending user; the old one stops working.
     pub async fn resend_invite(&self, caller: &Caller, target: UserRef) -> Result<(User, String)> {
         policy::require_admin(&caller.user)?;
         let (user, account) = self.find_user_and_account(caller, &target).await?;
-        let audit = self.audit(
-            &caller.user,
-            "user/resendInvite",
-            Target::user(&user),
-            json!({}),
-        )?;
+        let audit = self.audit_for(caller, "user/resendInvite", Target::user(&user), json!({}))?;
         let (user, url) = self.rotate_invite(user, Some(audit)).await?;
         self.send_invite(caller, &user, &url, &account).await?;
         Ok((user, url))
@@ -98,6 +148,12 @@ impl Roster {
     ) -> Result<(User, String)> {
         if user.state != UserState::Pending {
             return Err(Error::conflict("id", "this user has already signed up"));
+        }
+        if user.inactive {
+            return Err(Error::conflict(
+                "id",
+                "this user's identity provider deactivated it; it is invited again when activated there",
+            ));
         }
         let token = NewToken::invite(
             user.id,
@@ -116,7 +172,7 @@ impl Roster {
         Ok((user, url))
     }
 
-    async fn send_invite(
+    pub(crate) async fn send_invite(
         &self,
         caller: &Caller,
         user: &User,

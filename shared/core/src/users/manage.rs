@@ -178,8 +178,8 @@ impl Roster {
             tx.extend(copies_in_tx(&user));
         }
         if user.id != caller.user.id {
-            tx.push(self.audit(
-                &caller.user,
+            tx.push(self.audit_for(
+                caller,
                 action,
                 Target::user(&user),
                 json!({"fields": fields}),
@@ -225,7 +225,7 @@ impl Roster {
         Ok(ops)
     }
 
-    async fn switch_login(&self, user: &User, state: UserState) -> Result<()> {
+    pub(crate) async fn switch_login(&self, user: &User, state: UserState) -> Result<()> {
         if user.idp.is_some() {
             // A linked user's login is the pool's, not roster's: roster
             // refuses the disabled user on every login and request itself.
@@ -259,7 +259,7 @@ impl Roster {
             let mut tx = Tx::new();
             tx.push(user.replace_op(now_ms())?);
             let detail = json!({"from": from.as_str(), "to": role.as_str()});
-            tx.push(self.audit(&caller.user, "user/updateRole", Target::user(&user), detail)?);
+            tx.push(self.audit_for(caller, "user/updateRole", Target::user(&user), detail)?);
             // Moving between kinds frees one seat and takes another.
             let mut counts = Counts::seat(role, 1);
             counts.add_seat(from, -1);
@@ -289,7 +289,7 @@ impl Roster {
         tx.push(Tombstone::of(&user, now_ms(), self.settings.audit_days).put_op()?);
         tx.extend(self.leave_ops(&user).await?);
         let detail = json!({"role": user.role.as_str()});
-        tx.push(self.audit(&caller.user, "user/remove", Target::user(&user), detail)?);
+        tx.push(self.audit_for(caller, "user/remove", Target::user(&user), detail)?);
         match user.state {
             UserState::Pending => {
                 tx.push(claims::uninvite_op(aid, &user.email));

@@ -287,7 +287,7 @@ impl Roster {
                     user.used_codes.clear();
                     user.end_sessions(now_ms(), None);
                     let target = Target::user(user);
-                    tx.push(self.audit(&caller.user, "user/resetMfa", target, json!({}))?);
+                    tx.push(self.audit_for(caller, "user/resetMfa", target, json!({}))?);
                     Ok(())
                 },
                 |_| None,

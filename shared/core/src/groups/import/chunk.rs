@@ -269,7 +269,7 @@ impl Chunk {
             .collect();
         let detail = json!({"rows": logged, "created": created});
         let target = Target::account(aid, &account.name);
-        tx.push(roster.audit(&caller.user, "group/import", target, detail)?);
+        tx.push(roster.audit_for(caller, "group/import", target, detail)?);
         Ok((tx, done, owners))
     }
 }

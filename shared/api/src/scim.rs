@@ -1,0 +1,338 @@
+//! SCIM 2.0 (RFC 7643 / 7644) under `/scim/v2/`: an identity provider
+//! (Okta, Entra ID) provisions an account's users and groups with one of
+//! its SCIM tokens (`account/scimTokenCreate`). A third surface beside the
+//! native operations and the compatibility routes, with its own route
+//! table ([`ROUTES`]), auth (the SCIM token, and nothing else) and error
+//! model; every rule stays in `core` (`roster_core::scim`).
+//!
+//! - `error`: SCIM Error objects, mapped from `core::Error`.
+//! - `filter`: filters and attribute paths.
+//! - `patch`: PATCH applied to a resource's JSON.
+//! - `list`: ListResponse paging and `attributes` / `excludedAttributes`.
+//! - `users`, `groups`: the two resources.
+//! - `discovery`: `ServiceProviderConfig`, `ResourceTypes`, `Schemas`.
+
+mod discovery;
+mod error;
+pub mod filter;
+mod groups;
+mod list;
+pub mod patch;
+mod users;
+
+use std::future::Future;
+use std::pin::Pin;
+
+use axum::body::Bytes;
+use axum::extract::{FromRequestParts, Path, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{on, MethodFilter, MethodRouter};
+use axum::Router;
+use roster_core::users::Caller;
+use roster_core::Roster;
+use serde_json::Value;
+use tracing::Instrument;
+
+pub use error::{ScimError, ERROR_SCHEMA, SCIM_JSON};
+
+use crate::router::{bearer, log_error, query_of, read_body, request_id, with_request_id};
+use crate::Function;
+
+/// Where SCIM is served.
+pub const BASE: &str = "/scim/v2";
+/// The largest body read: a group PUT with every member of a large team.
+pub const BODY_LIMIT: usize = 1024 * 1024;
+
+/// One SCIM request, as handlers see it.
+pub struct ScimCall {
+    pub caller: Caller,
+    /// The `{id}` of the path, when it has one.
+    pub id: Option<String>,
+    pub query: Vec<(String, String)>,
+    pub body: Bytes,
+    pub if_match: Option<String>,
+    /// `<public URL>/scim/v2`, for `meta.location` and `$ref`.
+    pub base: String,
+}
+
+/// What a SCIM handler answers.
+pub struct ScimReply {
+    pub status: StatusCode,
+    pub body: Option<Value>,
+    pub etag: Option<String>,
+    pub location: Option<String>,
+}
+
+impl ScimReply {
+    pub fn json(body: Value) -> ScimReply {
+        ScimReply {
+            status: StatusCode::OK,
+            body: Some(body),
+            etag: None,
+            location: None,
+        }
+    }
+
+    pub fn list(body: Value) -> ScimReply {
+        Self::json(body)
+    }
+
+    /// A resource, with its `ETag` (and `Location` when created).
+    pub fn resource(status: StatusCode, body: Value, version: i64) -> ScimReply {
+        let location = (status == StatusCode::CREATED)
+            .then(|| body["meta"]["location"].as_str().map(str::to_string))
+            .flatten();
+        ScimReply {
+            status,
+            body: Some(body),
+            etag: Some(etag(version)),
+            location,
+        }
+    }
+
+    pub fn no_content() -> ScimReply {
+        ScimReply {
+            status: StatusCode::NO_CONTENT,
+            body: None,
+            etag: None,
+            location: None,
+        }
+    }
+}
+
+/// A version as an entity tag.
+pub fn etag(version: i64) -> String {
+    format!("W/\"{version}\"")
+}
+
+/// The version an `If-Match` names; `*` (or none) names none.
+pub fn parse_etag(raw: Option<&str>) -> Result<Option<i64>, ScimError> {
+    let Some(raw) = raw.map(str::trim).filter(|r| !r.is_empty() && *r != "*") else {
+        return Ok(None);
+    };
+    let bare = raw.strip_prefix("W/").unwrap_or(raw).trim_matches('"');
+    bare.parse::<i64>().map(Some).map_err(|_| {
+        ScimError::new(
+            StatusCode::PRECONDITION_FAILED,
+            None,
+            "If-Match names no version of this resource",
+        )
+    })
+}
+
+pub type ScimFuture = Pin<Box<dyn Future<Output = Result<ScimReply, ScimError>> + Send>>;
+pub type ScimHandler = fn(Roster, ScimCall) -> ScimFuture;
+
+/// A SCIM method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Post,
+    Put,
+    Patch,
+    Delete,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Patch => "PATCH",
+            Method::Delete => "DELETE",
+        }
+    }
+
+    fn filter(self) -> MethodFilter {
+        match self {
+            Method::Get => MethodFilter::GET,
+            Method::Post => MethodFilter::POST,
+            Method::Put => MethodFilter::PUT,
+            Method::Patch => MethodFilter::PATCH,
+            Method::Delete => MethodFilter::DELETE,
+        }
+    }
+}
+
+pub struct Route {
+    pub method: Method,
+    /// The full path, `{id}` for a resource's id.
+    pub path: &'static str,
+    /// One line for the OpenAPI document.
+    pub summary: &'static str,
+    pub handler: ScimHandler,
+}
+
+/// The function that serves SCIM in AWS.
+pub const FUNCTION: Function = Function::Scim;
+
+macro_rules! route {
+    ($method:ident $path:literal, $handler:path, $summary:literal) => {
+        Route {
+            method: Method::$method,
+            path: $path,
+            summary: $summary,
+            handler: |roster, call| Box::pin(async move { $handler(&roster, call).await }),
+        }
+    };
+}
+
+/// Every SCIM route. Anything else under `/scim/v2/` is a SCIM 404.
+pub static ROUTES: &[Route] = &[
+    route!(Get "/scim/v2/ServiceProviderConfig", discovery::service_provider_config, "What this SCIM service supports"),
+    route!(Get "/scim/v2/ResourceTypes", discovery::resource_types, "The resource types: User and Group"),
+    route!(Get "/scim/v2/ResourceTypes/{id}", discovery::resource_type, "One resource type"),
+    route!(Get "/scim/v2/Schemas", discovery::schemas, "The schemas, with only the attributes roster stores"),
+    route!(Get "/scim/v2/Schemas/{id}", discovery::schema, "One schema"),
+    route!(Post "/scim/v2/.search", discovery::root_search, "Searching every resource type at once: not supported (501)"),
+    route!(Post "/scim/v2/Bulk", discovery::bulk, "Bulk operations: not supported (501)"),
+    route!(Get "/scim/v2/Users", users::list, "Lists or filters the account's users"),
+    route!(Post "/scim/v2/Users", users::create, "Creates a pending user, invited by mail unless created inactive"),
+    route!(Post "/scim/v2/Users/.search", users::dot_search, "Lists or filters the account's users (a SearchRequest body)"),
+    route!(Get "/scim/v2/Users/{id}", users::get, "Reads a user"),
+    route!(Put "/scim/v2/Users/{id}", users::replace, "Replaces a user"),
+    route!(Patch "/scim/v2/Users/{id}", users::patch, "Changes a user"),
+    route!(Delete "/scim/v2/Users/{id}", users::delete, "Removes a user"),
+    route!(Get "/scim/v2/Groups", groups::list, "Lists or filters the account's groups"),
+    route!(Post "/scim/v2/Groups", groups::create, "Creates a group, with its members"),
+    route!(Post "/scim/v2/Groups/.search", groups::dot_search, "Lists or filters the account's groups (a SearchRequest body)"),
+    route!(Get "/scim/v2/Groups/{id}", groups::get, "Reads a group"),
+    route!(Put "/scim/v2/Groups/{id}", groups::replace, "Replaces a group and its members"),
+    route!(Patch "/scim/v2/Groups/{id}", groups::patch, "Changes a group or its members"),
+    route!(Delete "/scim/v2/Groups/{id}", groups::delete, "Removes a group"),
+];
+
+/// The SCIM routes on `router`, and the SCIM 404 for anything else under
+/// `/scim/v2/`.
+pub fn mount(mut router: Router<Roster>) -> Router<Roster> {
+    let mut paths: Vec<&'static str> = ROUTES.iter().map(|r| r.path).collect();
+    paths.dedup();
+    for path in paths {
+        let mut methods: MethodRouter<Roster> = MethodRouter::new();
+        for route in ROUTES.iter().filter(|r| r.path == path) {
+            methods = methods.on(
+                route.method.filter(),
+                move |State(roster): State<Roster>, req: Request| dispatch(route, roster, req),
+            );
+        }
+        router = router.route(path, methods.fallback(not_allowed));
+    }
+    router
+        .route(BASE, on(MethodFilter::GET, not_found))
+        .route(&format!("{BASE}/{{*rest}}"), axum::routing::any(not_found))
+}
+
+async fn not_found() -> Response {
+    ScimError::not_found("no such SCIM resource").into_response()
+}
+
+async fn not_allowed() -> Response {
+    ScimError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        None,
+        "this method is not served here",
+    )
+    .into_response()
+}
+
+async fn dispatch(route: &'static Route, roster: Roster, req: Request) -> Response {
+    let request_id = request_id(req.headers());
+    let span = tracing::info_span!(
+        "request",
+        id = %request_id,
+        method = route.method.as_str(),
+        route = route.path
+    );
+    async move {
+        let mut response = match run(route, roster, req).await {
+            Ok(reply) => respond(reply),
+            Err(e) => {
+                log_error(
+                    e.status,
+                    e.scim_type.unwrap_or("scim"),
+                    e.log.as_deref(),
+                    &e.detail,
+                );
+                e.into_response()
+            }
+        };
+        with_request_id(&mut response, &request_id);
+        response
+    }
+    .instrument(span)
+    .await
+}
+
+fn respond(reply: ScimReply) -> Response {
+    let mut response = match reply.body {
+        Some(body) => (
+            reply.status,
+            [(header::CONTENT_TYPE, HeaderValue::from_static(SCIM_JSON))],
+            body.to_string(),
+        )
+            .into_response(),
+        None => reply.status.into_response(),
+    };
+    let headers = response.headers_mut();
+    if let Some(tag) = reply.etag.and_then(|t| HeaderValue::from_str(&t).ok()) {
+        headers.insert(header::ETAG, tag);
+    }
+    if let Some(at) = reply.location.and_then(|l| HeaderValue::from_str(&l).ok()) {
+        headers.insert(header::LOCATION, at);
+    }
+    response
+}
+
+/// SCIM bodies are JSON: `application/scim+json`, `application/json`, or
+/// no type at all (some clients send none).
+fn json_body(headers: &HeaderMap, body: &Bytes) -> Result<(), ScimError> {
+    let Some(ct) = headers.get(header::CONTENT_TYPE) else {
+        return Ok(());
+    };
+    let ct = ct.to_str().unwrap_or("").to_ascii_lowercase();
+    let essence = ct.split(';').next().unwrap_or("").trim();
+    if body.is_empty() || essence == SCIM_JSON || essence == "application/json" {
+        Ok(())
+    } else {
+        Err(ScimError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            None,
+            "send application/scim+json",
+        ))
+    }
+}
+
+async fn run(route: &'static Route, roster: Roster, req: Request) -> Result<ScimReply, ScimError> {
+    let (mut parts, body) = req.into_parts();
+    let token = bearer(&parts.headers).ok_or_else(|| {
+        ScimError::new(
+            StatusCode::UNAUTHORIZED,
+            None,
+            "a SCIM bearer token is required",
+        )
+    })?;
+    let caller = roster.authenticate_scim(token).await?;
+    let id = match Path::<String>::from_request_parts(&mut parts, &roster).await {
+        Ok(Path(id)) => Some(id),
+        Err(_) => None,
+    };
+    let query = query_of(&parts.uri)?;
+    let body = read_body(body, BODY_LIMIT).await?;
+    json_body(&parts.headers, &body)?;
+    let if_match = parts
+        .headers
+        .get(header::IF_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let call = ScimCall {
+        caller,
+        id,
+        query,
+        body,
+        if_match,
+        base: format!("{}{BASE}", roster.settings.public_url),
+    };
+    (route.handler)(roster, call).await
+}
