@@ -9,7 +9,8 @@
 #      the browser test (tests/browser/run.sh: Playwright for Python, Debian's
 #      chromium, axe-core from npm, each installed when missing);
 #   4. a client generated from the document calls every operation
-#      (tests/generated-client/run.sh), and Schemathesis against the real server (tests/fuzz/run.sh: from the
+#      (tests/generated-client/run.sh), the SCIM compliance checker scim2-cli
+#      against the real server (tests/scim/run.sh), and Schemathesis against the real server (tests/fuzz/run.sh: from the
 #      OpenAPI document it serves, every check, a fixed seed, as an admin and
 #      with no credentials);
 #   5. the same API suite and server tests again on the AWS backend (in the
@@ -101,6 +102,11 @@ ROSTER_SERVER=target/debug/roster-server PYTHON="$VENV/bin/python" tests/clients
 # (openapi-python-client, pinned) calls every operation.
 echo "== a generated client (tests/generated-client)"
 ROSTER_SERVER=target/debug/roster-server PYTHON="$VENV/bin/python" tests/generated-client/run.sh
+
+# SCIM: the independent compliance checker scim2-cli (pinned) against the
+# real server with a fresh account's SCIM token; every check SUCCESS.
+echo "== SCIM compliance (tests/scim: scim2-cli)"
+ROSTER_SERVER=target/debug/roster-server PYTHON="$VENV/bin/python" tests/scim/run.sh
 
 # The pages in a real browser: the whole story from invite to removal, the
 # link states, headers, console, screenshots (target/browser/) and axe-core.

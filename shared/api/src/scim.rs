@@ -186,7 +186,7 @@ pub static ROUTES: &[Route] = &[
     route!(Get "/scim/v2/ResourceTypes/{id}", discovery::resource_type, "One resource type"),
     route!(Get "/scim/v2/Schemas", discovery::schemas, "The schemas, with only the attributes roster stores"),
     route!(Get "/scim/v2/Schemas/{id}", discovery::schema, "One schema"),
-    route!(Post "/scim/v2/.search", discovery::root_search, "Searching every resource type at once: not supported (501)"),
+    route!(Post "/scim/v2/.search", discovery::root_search, "Lists or filters users and groups at once (a SearchRequest body)"),
     route!(Post "/scim/v2/Bulk", discovery::bulk, "Bulk operations: not supported (501)"),
     route!(Get "/scim/v2/Users", users::list, "Lists or filters the account's users"),
     route!(Post "/scim/v2/Users", users::create, "Creates a pending user, invited by mail unless created inactive"),
@@ -208,16 +208,20 @@ pub static ROUTES: &[Route] = &[
 /// `/scim/v2/`.
 pub fn mount(mut router: Router<Roster>) -> Router<Roster> {
     let mut paths: Vec<&'static str> = ROUTES.iter().map(|r| r.path).collect();
+    paths.sort_unstable();
     paths.dedup();
     for path in paths {
         let mut methods: MethodRouter<Roster> = MethodRouter::new();
+        let mut allowed = Vec::new();
         for route in ROUTES.iter().filter(|r| r.path == path) {
             methods = methods.on(
                 route.method.filter(),
                 move |State(roster): State<Roster>, req: Request| dispatch(route, roster, req),
             );
+            allowed.push(route.method.as_str());
         }
-        router = router.route(path, methods.fallback(not_allowed));
+        let allow = allowed.join(", ");
+        router = router.route(path, methods.fallback(move || not_allowed(allow.clone())));
     }
     router
         .route(BASE, on(MethodFilter::GET, not_found))
@@ -228,13 +232,17 @@ async fn not_found() -> Response {
     ScimError::not_found("no such SCIM resource").into_response()
 }
 
-async fn not_allowed() -> Response {
-    ScimError::new(
+async fn not_allowed(allow: String) -> Response {
+    let mut response = ScimError::new(
         StatusCode::METHOD_NOT_ALLOWED,
         None,
-        "this method is not served here",
+        format!("this path serves {allow}"),
     )
-    .into_response()
+    .into_response();
+    if let Ok(v) = HeaderValue::from_str(&allow) {
+        response.headers_mut().insert(header::ALLOW, v);
+    }
+    response
 }
 
 async fn dispatch(route: &'static Route, roster: Roster, req: Request) -> Response {

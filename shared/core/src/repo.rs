@@ -12,6 +12,7 @@
 //! | membership | `ACCT#<aid>` | `MEMBER#<gid>#<uid>` | `ACCT#<aid>#GROUP#<gid>` | `<email>#<uid>` |
 //! | removed user (kept for the audit period; never a user again) | `ACCT#<aid>` | `GONE#<uid>` | | |
 //! | group whose memberships are being removed | `ACCT#<aid>` | `PURGE#<gid>` | | |
+//! | SCIM `userName` claim (a name that is no e-mail) | `ACCT#<aid>` | `SCIMNAME#<lower-cased name>` | | |
 //! | SCIM token (its hash, name, creator) | `ACCT#<aid>` | `SCIMTOKEN#<tid>` | | |
 //! | count of the account's SCIM tokens | `ACCT#<aid>` | `SCIMTOKENS` | | |
 //! | audit entry | `ACCT#<aid>#AUDIT` | `<ulid>` | | |
@@ -39,7 +40,7 @@ pub mod tombstones;
 pub mod users;
 
 pub use accounts::Account;
-pub use users::{UsedCode, User};
+pub use users::{ScimEmail, ScimProfile, ScimRole, UsedCode, User};
 
 use crate::error::Result;
 use crate::ports::{Item, Key, Table};

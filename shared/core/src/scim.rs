@@ -16,7 +16,8 @@ mod groups;
 mod tokens;
 mod users;
 
-pub use groups::MAX_MEMBERS;
+pub use groups::{Members, MAX_MEMBERS};
 
 pub use tokens::SCIM_ACTOR_NAME;
-pub use users::{external_id, is_active, ProvisionedUser, MAX_EXTERNAL_ID};
+pub use users::{external_id, is_active, ProvisionedUser, MAX_EXTERNAL_ID, MAX_USER_NAME};
+pub(crate) use users::{held_claim, name_taken};

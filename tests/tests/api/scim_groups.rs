@@ -211,3 +211,71 @@ async fn bad_groups_are_refused() {
         .await
         .error(404, None);
 }
+
+#[tokio::test]
+async fn a_group_version_follows_its_members_and_if_match_is_honoured() {
+    let app = TestApp::new().await;
+    let token = app.scim_token().await;
+    let ids = users(&app, &token, 2).await;
+    let r = app
+        .scim(
+            "POST",
+            "/Groups",
+            &token,
+            Some(json!({"displayName": "Ops"})),
+        )
+        .await;
+    let g = r.expect(201);
+    let path = format!("/Groups/{}", g["id"].as_str().unwrap());
+    let before = r.etag.unwrap();
+    // A native assign changes the group's version.
+    let pair = json!({"assignments": [{"userId": ids[0], "groupId": g["id"]}]});
+    app.as_owner("group/assign", pair).await.ok();
+    let now = app.scim("GET", &path, &token, None).await;
+    assert_ne!(now.etag.as_deref(), Some(before.as_str()));
+    let add = patch_op(json!([{"op": "add", "path": "members", "value": [{"value": ids[1]}]}]));
+    let req = |tag: &str| {
+        axum::http::Request::patch(format!("/scim/v2{path}"))
+            .header("authorization", format!("Bearer {token}"))
+            .header("content-type", "application/scim+json")
+            .header("if-match", tag)
+            .body(axum::body::Body::from(add.to_string()))
+            .unwrap()
+    };
+    app.scim_request(req(&before)).await.error(412, None);
+    let r = app.scim_request(req(now.etag.as_deref().unwrap())).await;
+    assert_eq!(r.status.as_u16(), 204, "{}", r.text);
+    assert_eq!(read(&app, &path, &token).await, sorted(ids.clone()));
+}
+
+#[tokio::test]
+async fn a_patch_changes_only_the_members_it_names() {
+    let app = TestApp::new().await;
+    let token = app.scim_token().await;
+    let ids = users(&app, &token, 3).await;
+    let g = app
+        .scim(
+            "POST",
+            "/Groups",
+            &token,
+            Some(json!({"displayName": "Ops", "members": [{"value": ids[0]}]})),
+        )
+        .await
+        .expect(201);
+    let path = format!("/Groups/{}", g["id"].as_str().unwrap());
+    // Two PATCHes at once, each adding its own member: both stay.
+    let a = patch_op(json!([{"op": "add", "path": "members", "value": [{"value": ids[1]}]}]));
+    let b = patch_op(json!([{"op": "add", "path": "members", "value": [{"value": ids[2]}]}]));
+    let (ra, rb) = tokio::join!(
+        app.scim("PATCH", &path, &token, Some(a)),
+        app.scim("PATCH", &path, &token, Some(b)),
+    );
+    assert_eq!(
+        (ra.status.as_u16(), rb.status.as_u16()),
+        (204, 204),
+        "{} {}",
+        ra.text,
+        rb.text
+    );
+    assert_eq!(read(&app, &path, &token).await, sorted(ids.clone()));
+}

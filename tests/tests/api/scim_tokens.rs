@@ -224,3 +224,69 @@ async fn what_a_token_does_is_audited_under_its_id() {
     assert_eq!(log["data"][0]["target"]["kind"], "scimToken", "{log}");
     assert_eq!(log["data"][0]["actor"]["id"], app.owner.id.as_str());
 }
+
+#[tokio::test]
+async fn a_token_stops_when_its_admin_is_no_admin() {
+    let app = TestApp::new().await;
+    let adm = app.member("adm@example.com", "admin").await;
+    let made = app
+        .as_member(&adm, "account/scimTokenCreate", json!({"name": "Okta"}))
+        .await
+        .ok();
+    let secret = made["secret"].as_str().unwrap();
+    app.scim("GET", "/Users", secret, None).await.expect(200);
+    app.as_owner("user/updateRole", json!({"id": adm.id, "role": "user"}))
+        .await
+        .ok();
+    app.scim("GET", "/Users", secret, None)
+        .await
+        .error(401, None);
+    app.as_owner("user/updateRole", json!({"id": adm.id, "role": "admin"}))
+        .await
+        .ok();
+    app.scim("GET", "/Users", secret, None).await.expect(200);
+    app.as_owner("user/update", json!({"id": adm.id, "state": "disabled"}))
+        .await
+        .ok();
+    app.scim("GET", "/Users", secret, None)
+        .await
+        .error(401, None);
+    app.as_owner("user/remove", json!({"id": adm.id}))
+        .await
+        .ok();
+    app.scim("GET", "/Users", secret, None)
+        .await
+        .error(401, None);
+}
+
+#[tokio::test]
+async fn the_token_is_nobody_among_the_users() {
+    let app = TestApp::new().await;
+    let made = app
+        .as_owner("account/scimTokenCreate", json!({"name": "Okta"}))
+        .await
+        .ok();
+    let secret = made["secret"].as_str().unwrap();
+    let tid = made["token"]["id"].as_str().unwrap();
+    // Its id is no user's: not found, whatever is asked of it.
+    let path = format!("/Users/{tid}");
+    app.scim("GET", &path, secret, None).await.error(404, None);
+    let p =
+        roster_tests::scim::patch_op(json!([{"op": "replace", "path": "active", "value": false}]));
+    app.scim("PATCH", &path, secret, Some(p))
+        .await
+        .error(404, None);
+    app.scim("DELETE", &path, secret, None)
+        .await
+        .error(404, None);
+    let list = app
+        .scim(
+            "GET",
+            &format!("/Users?filter=id%20eq%20%22{tid}%22"),
+            secret,
+            None,
+        )
+        .await
+        .expect(200);
+    assert_eq!(list["totalResults"], 0, "{list}");
+}

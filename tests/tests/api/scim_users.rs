@@ -35,15 +35,17 @@ async fn a_created_user_is_pending_invited_and_mapped() {
         .await;
     let u = r.expect(201);
     let id = u["id"].as_str().unwrap();
-    assert_eq!(u["userName"], "ivy@example.com");
+    // Read back as sent: the case of userName, the e-mails as given.
+    assert_eq!(u["userName"], "Ivy@Example.com");
     assert_eq!(u["name"], json!({"givenName": "Ivy", "familyName": "Ng"}));
     assert_eq!(
         u["emails"],
-        json!([{"value": "ivy@example.com", "type": "work", "primary": true}])
+        json!([{"value": "Ivy@Example.com", "type": "work", "primary": true}])
     );
     assert_eq!(u["active"], true);
     assert_eq!(u["externalId"], "00uivy");
-    assert_eq!(u["roles"], json!([{"value": "user", "primary": true}]));
+    // No roles were sent, and the role is the default: none shown.
+    assert!(u.get("roles").is_none(), "{u}");
     assert_eq!(u["groups"], json!([]));
     assert_eq!(u["meta"]["resourceType"], "User");
     assert!(u.get("password").is_none(), "{u}");
@@ -429,7 +431,9 @@ async fn put_and_patch_change_names_external_id_role_and_a_pending_email() {
     assert_eq!(v["userName"], "ivy.ng@example.com");
     assert_eq!(v["name"]["familyName"], "Ngata");
     assert_eq!(v["externalId"], "X-1");
-    assert_eq!(v["roles"][0]["value"], "admin");
+    assert_eq!(v["roles"], json!([{"value": "Admin", "primary": true}]));
+    let native = app.as_owner("user/get", json!({"id": u["id"]})).await.ok();
+    assert_eq!(native["role"], "admin");
     // The invite follows the new address.
     assert!(app.invite_token_from_mail("ivy.ng@example.com").is_some());
     // Entra: dotted keys in a path-less replace, a filtered e-mail path.
@@ -441,8 +445,11 @@ async fn put_and_patch_change_names_external_id_role_and_a_pending_email() {
     let v = app.scim("PATCH", &path, &token, Some(p)).await.expect(200);
     assert_eq!(v["name"]["givenName"], "Ivana");
     assert!(v.get("externalId").is_none(), "{v}");
-    // e-mails are read-only: userName is the e-mail.
-    assert_eq!(v["emails"][0]["value"], "ivy.ng@example.com");
+    // The e-mails read back as given; userName, an address, is the e-mail.
+    assert_eq!(v["emails"][0]["value"], "ignored@example.com");
+    assert_eq!(v["userName"], "ivy.ng@example.com");
+    let native = app.as_owner("user/get", json!({"id": u["id"]})).await.ok();
+    assert_eq!(native["email"], "ivy.ng@example.com");
     // A PATCH that changes nothing is a 200 all the same.
     let same = patch_op(json!([{"op": "replace", "path": "name.givenName", "value": "Ivana"}]));
     let again = app
@@ -613,9 +620,22 @@ async fn discovery_lists_what_roster_serves() {
     )
     .await
     .expect(200);
+    let all = app
+        .scim(
+            "POST",
+            "/.search",
+            &token,
+            Some(json!({
+                "schemas": ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],
+                "attributes": ["userName", "displayName"],
+            })),
+        )
+        .await
+        .expect(200);
+    assert_eq!(all["totalResults"], 1, "the owner: {all}");
     app.scim("POST", "/.search", &token, Some(json!({})))
         .await
-        .error(501, None);
+        .error(400, Some("invalidSyntax"));
     app.scim("POST", "/Bulk", &token, Some(json!({})))
         .await
         .error(501, None);
@@ -628,4 +648,159 @@ async fn discovery_lists_what_roster_serves() {
     app.scim("PATCH", "/Users", &token, Some(json!({})))
         .await
         .error(405, None);
+}
+
+#[tokio::test]
+async fn a_user_name_that_is_no_address_is_unique_and_the_email_comes_from_emails() {
+    let app = TestApp::new().await;
+    let token = app.scim_token().await;
+    let body = json!({
+        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+        "userName": "39996591-Ada",
+        "emails": [{"value": "home@example.com", "type": "home"}, {"value": "Ada@Example.com", "primary": true}],
+        "active": true,
+    });
+    let u = app
+        .scim("POST", "/Users", &token, Some(body.clone()))
+        .await
+        .expect(201);
+    assert_eq!(u["userName"], "39996591-Ada");
+    assert_eq!(u["emails"], body["emails"]);
+    let native = app.as_owner("user/get", json!({"id": u["id"]})).await.ok();
+    assert_eq!(native["email"], "ada@example.com");
+    assert!(app.invite_token_from_mail("ada@example.com").is_some());
+    // The same name in another case is taken; so is the e-mail.
+    let mut again = body.clone();
+    again["userName"] = json!("39996591-ADA");
+    again["emails"] = json!([{"value": "other@example.com"}]);
+    app.scim("POST", "/Users", &token, Some(again))
+        .await
+        .error(409, Some("uniqueness"));
+    let mut same_mail = body.clone();
+    same_mail["userName"] = json!("someone-else");
+    app.scim("POST", "/Users", &token, Some(same_mail))
+        .await
+        .error(409, Some("uniqueness"));
+    let found = app
+        .scim("GET", &filter("userName eq \"39996591-ada\""), &token, None)
+        .await
+        .expect(200);
+    assert_eq!(found["Resources"][0]["id"], u["id"]);
+    // Renamed: the old name is free again, the new one found.
+    let path = format!("/Users/{}", u["id"].as_str().unwrap());
+    let rename = patch_op(json!([{"op": "replace", "path": "userName", "value": "ada-2"}]));
+    app.scim("PATCH", &path, &token, Some(rename))
+        .await
+        .expect(200);
+    let gone = app
+        .scim("GET", &filter("userName eq \"39996591-Ada\""), &token, None)
+        .await
+        .expect(200);
+    assert_eq!(gone["totalResults"], 0);
+    let mut reuse = body.clone();
+    reuse["emails"] = json!([{"value": "new@example.com"}]);
+    let other = app
+        .scim("POST", "/Users", &token, Some(reuse))
+        .await
+        .expect(201);
+    // Removed: its name goes with it.
+    app.scim(
+        "DELETE",
+        &format!("/Users/{}", other["id"].as_str().unwrap()),
+        &token,
+        None,
+    )
+    .await;
+    let mut third = body.clone();
+    third["emails"] = json!([{"value": "third@example.com"}]);
+    app.scim("POST", "/Users", &token, Some(third))
+        .await
+        .expect(201);
+    // No address anywhere: refused.
+    let none = json!({"userName": "no-mail", "active": true});
+    app.scim("POST", "/Users", &token, Some(none))
+        .await
+        .error(400, Some("invalidValue"));
+}
+
+#[tokio::test]
+async fn roles_read_back_as_given_and_removed_fall_back_to_user() {
+    let app = TestApp::new().await;
+    let token = app.scim_token().await;
+    let u = created(&app, &token, "ivy@example.com").await;
+    let path = format!("/Users/{}", u["id"].as_str().unwrap());
+    let add = patch_op(
+        json!([{"op": "add", "path": "roles", "value": [{"value": "viewer", "primary": false}]}]),
+    );
+    let v = app
+        .scim("PATCH", &path, &token, Some(add))
+        .await
+        .expect(200);
+    assert_eq!(v["roles"], json!([{"value": "viewer", "primary": false}]));
+    let native = app.as_owner("user/get", json!({"id": u["id"]})).await.ok();
+    assert_eq!(native["role"], "viewer");
+    let rm = patch_op(json!([{"op": "remove", "path": "roles"}]));
+    let v = app.scim("PATCH", &path, &token, Some(rm)).await.expect(200);
+    assert!(v.get("roles").is_none(), "{v}");
+    let native = app.as_owner("user/get", json!({"id": u["id"]})).await.ok();
+    assert_eq!(native["role"], "user");
+    // An admin made in roster shows its role, and a PATCH that never
+    // names roles leaves it.
+    let adm = app.member("adm@example.com", "admin").await;
+    let apath = format!("/Users/{}", adm.id);
+    let a = app.scim("GET", &apath, &token, None).await.expect(200);
+    assert_eq!(a["roles"], json!([{"value": "admin", "primary": true}]));
+    let rename = patch_op(json!([{"op": "replace", "path": "name.givenName", "value": "Ad"}]));
+    app.scim("PATCH", &apath, &token, Some(rename))
+        .await
+        .expect(200);
+    let mut put = app.scim("GET", &apath, &token, None).await.expect(200);
+    put.as_object_mut().unwrap().remove("roles");
+    app.scim("PUT", &apath, &token, Some(put)).await.expect(200);
+    let native = app.as_owner("user/get", json!({"id": adm.id})).await.ok();
+    assert_eq!(native["role"], "admin");
+}
+
+#[tokio::test]
+async fn any_text_in_paths_and_attributes_is_a_clear_error_or_ignored() {
+    let app = TestApp::new().await;
+    let token = app.scim_token().await;
+    let u = created(&app, &token, "ivy@example.com").await;
+    let path = format!("/Users/{}", u["id"].as_str().unwrap());
+    // A multi-byte character where a schema URN would end.
+    for cut in [41, 42, 43, 57, 58, 59] {
+        let attr = format!("{}é", "a".repeat(cut));
+        let encoded: String = attr.bytes().map(|b| format!("%{b:02X}")).collect();
+        let r = app
+            .scim("GET", &format!("/Users?attributes={encoded}"), &token, None)
+            .await;
+        assert!(matches!(r.status.as_u16(), 200 | 400), "{}", r.text);
+        let p = patch_op(json!([{"op": "remove", "path": attr}]));
+        let r = app.scim("PATCH", &path, &token, Some(p)).await;
+        assert!(matches!(r.status.as_u16(), 200 | 400), "{}", r.text);
+    }
+    // Too many values in one op: refused before any work.
+    let many: Vec<Value> = (0..6000)
+        .map(|i| json!({"value": format!("x{i}@example.com")}))
+        .collect();
+    let p = patch_op(json!([{"op": "add", "path": "emails", "value": many}]));
+    app.scim("PATCH", &path, &token, Some(p))
+        .await
+        .error(400, Some("tooMany"));
+    // An unknown schema's attributes in a path-less replace are not roster's.
+    let p =
+        patch_op(json!([{"op": "replace", "value": {"urn:example:custom:1.0:User:badge": "7"}}]));
+    app.scim("PATCH", &path, &token, Some(p)).await.expect(200);
+    // A userName longer than any key holds is simply not found.
+    let long = "n".repeat(2000);
+    let list = app
+        .scim(
+            "GET",
+            &filter(&format!("userName eq \"{long}\"")),
+            &token,
+            None,
+        )
+        .await
+        .expect(200);
+    assert_eq!(list["totalResults"], 0);
 }

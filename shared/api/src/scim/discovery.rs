@@ -1,7 +1,7 @@
 //! What a SCIM client reads before it provisions (RFC 7643 §5–7):
 //! `ServiceProviderConfig`, `ResourceTypes` and `Schemas`, the last listing
-//! only the attributes roster stores, with their real mutability (`emails`
-//! and `groups` on a user are read-only: the e-mail is `userName`).
+//! only the attributes roster stores, with their real mutability (a user's
+//! `groups` are read-only: membership is changed on the group).
 
 use serde_json::{json, Value};
 
@@ -28,7 +28,6 @@ pub async fn service_provider_config(_: &Roster, call: ScimCall) -> Result<ScimR
             "type": "oauthbearertoken",
             "name": "SCIM token",
             "description": "A token from account/scimTokenCreate, sent as Authorization: Bearer",
-            "primary": true,
         }],
         "meta": {
             "resourceType": "ServiceProviderConfig",
@@ -85,9 +84,24 @@ fn attr(name: &str, kind: &str, mutability: &str, description: &str) -> Value {
     })
 }
 
+fn multi(mut a: Value, subs: Vec<Value>) -> Value {
+    a["multiValued"] = json!(true);
+    a["subAttributes"] = json!(subs);
+    a
+}
+
+fn required(mut a: Value) -> Value {
+    a["required"] = json!(true);
+    a
+}
+
 fn user_schema() -> Value {
-    let mut user_name = attr("userName", "string", "readWrite", "The user's e-mail address: unique in the account, case-insensitive; fixed once the user has signed up");
-    user_name["required"] = json!(true);
+    let mut user_name = required(attr(
+        "userName",
+        "string",
+        "readWrite",
+        "Unique in the account, case-insensitively; kept as given. An e-mail address here is the user's e-mail (fixed once the user has signed up).",
+    ));
     user_name["uniqueness"] = json!("server");
     let mut name = attr("name", "complex", "readWrite", "The user's names");
     name["subAttributes"] = json!([
@@ -104,44 +118,53 @@ fn user_schema() -> Value {
             "Last name, at most 100 characters"
         ),
     ]);
-    let mut emails = attr(
-        "emails",
-        "complex",
-        "readOnly",
-        "The e-mail, as userName: one, of type work, primary",
-    );
-    emails["multiValued"] = json!(true);
-    emails["subAttributes"] = json!([
-        attr("value", "string", "readOnly", "The address"),
-        attr("type", "string", "readOnly", "work"),
-        attr("primary", "boolean", "readOnly", "true"),
-    ]);
-    let active = attr("active", "boolean", "readWrite", "false disables the user and ends its sessions; a pending user keeps no invite link while inactive");
-    let mut roles = attr(
-        "roles",
-        "complex",
+    let mut kind = attr("type", "string", "readWrite", "work, home or other");
+    kind["canonicalValues"] = json!(["work", "home", "other"]);
+    let emails = required(multi(
+        attr(
+            "emails",
+            "complex",
+            "readWrite",
+            "Kept as given; when userName is no address, the primary (or first) one is the user's e-mail",
+        ),
+        vec![
+            required(attr("value", "string", "readWrite", "An e-mail address")),
+            kind,
+            attr("primary", "boolean", "readWrite", "The user's e-mail, when userName is no address"),
+        ],
+    ));
+    let active = required(attr(
+        "active",
+        "boolean",
         "readWrite",
-        "The user's role: one value, admin, user or viewer (owner is shown, never granted)",
+        "false disables the user and ends its sessions; a pending user keeps no invite link while inactive",
+    ));
+    let mut role = attr("value", "string", "readWrite", "admin, user or viewer");
+    role["canonicalValues"] = json!(["admin", "user", "viewer"]);
+    let roles = multi(
+        attr(
+            "roles",
+            "complex",
+            "readWrite",
+            "The user's role: the primary (or first) value; owner is shown, never granted. Removed: user.",
+        ),
+        vec![role, attr("primary", "boolean", "readWrite", "The role roster uses")],
     );
-    roles["multiValued"] = json!(true);
-    let mut role_value = attr("value", "string", "readWrite", "admin, user or viewer");
-    role_value["canonicalValues"] = json!(["admin", "user", "viewer"]);
-    roles["subAttributes"] = json!([
-        role_value,
-        attr("primary", "boolean", "readWrite", "The role roster uses")
-    ]);
-    let mut groups = attr(
-        "groups",
-        "complex",
-        "readOnly",
-        "The groups the user is in (change them on the group)",
+    let mut group_ref = attr("$ref", "reference", "readOnly", "The group's URI");
+    group_ref["referenceTypes"] = json!(["Group"]);
+    let groups = multi(
+        attr(
+            "groups",
+            "complex",
+            "readOnly",
+            "The groups the user is in (change them on the group)",
+        ),
+        vec![
+            attr("value", "string", "readOnly", "The group's id"),
+            attr("display", "string", "readOnly", "The group's name"),
+            group_ref,
+        ],
     );
-    groups["multiValued"] = json!(true);
-    groups["subAttributes"] = json!([
-        attr("value", "string", "readOnly", "The group's id"),
-        attr("display", "string", "readOnly", "The group's name"),
-        attr("$ref", "reference", "readOnly", "The group's URI"),
-    ]);
     json!({
         "schemas": [SCHEMA_SCHEMA],
         "id": USER_SCHEMA,
@@ -153,24 +176,23 @@ fn user_schema() -> Value {
 }
 
 fn group_schema() -> Value {
-    let mut display = attr(
+    let mut display = required(attr(
         "displayName",
         "string",
         "readWrite",
-        "The group's name: 1 to 100 characters, unique in the account, case-insensitive",
-    );
-    display["required"] = json!(true);
+        "The group's name: 1 to 100 characters, unique in the account, case-insensitively",
+    ));
     display["uniqueness"] = json!("server");
-    let mut members = attr("members", "complex", "readWrite", "The users in the group");
-    members["multiValued"] = json!(true);
     let mut value = attr("value", "string", "immutable", "The user's id");
     value["caseExact"] = json!(true);
-    members["subAttributes"] = json!([
-        value,
-        attr("display", "string", "readOnly", "The user's e-mail"),
-        attr("type", "string", "readOnly", "User"),
-        attr("$ref", "reference", "readOnly", "The user's URI"),
-    ]);
+    let mut member_ref = attr("$ref", "reference", "immutable", "The user's URI");
+    member_ref["referenceTypes"] = json!(["User"]);
+    let mut kind = attr("type", "string", "immutable", "User");
+    kind["canonicalValues"] = json!(["User"]);
+    let members = multi(
+        attr("members", "complex", "readWrite", "The users in the group"),
+        vec![value, member_ref, kind],
+    );
     json!({
         "schemas": [SCHEMA_SCHEMA],
         "id": GROUP_SCHEMA,
@@ -216,10 +238,12 @@ fn listing(all: Vec<Value>) -> Value {
     })
 }
 
-pub async fn root_search(_: &Roster, _: ScimCall) -> Result<ScimReply, ScimError> {
-    Err(ScimError::not_implemented(
-        "searching every resource type at once is not supported; POST /Users/.search or /Groups/.search",
-    ))
+/// `POST /.search`: users, then groups, as one list.
+pub async fn root_search(roster: &Roster, call: ScimCall) -> Result<ScimReply, ScimError> {
+    let query = list::ListQuery::of_search(&call.body)?;
+    let mut all = super::users::resources(roster, &call, &query).await?;
+    all.extend(super::groups::resources(roster, &call, &query).await?);
+    Ok(ScimReply::list(query.answer(all)))
 }
 
 pub async fn bulk(_: &Roster, _: ScimCall) -> Result<ScimReply, ScimError> {

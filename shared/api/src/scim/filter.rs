@@ -32,11 +32,15 @@ impl AttrPath {
     pub fn parse(raw: &str) -> Option<AttrPath> {
         let mut rest = raw;
         for urn in URNS {
-            if rest.len() > urn.len()
-                && rest[..urn.len()].eq_ignore_ascii_case(urn)
-                && rest.as_bytes()[urn.len()] == b':'
-            {
-                rest = &rest[urn.len() + 1..];
+            // By bytes: a multi-byte character where the URN would end is no
+            // URN (and no place to cut a `str`).
+            let bytes = rest.as_bytes();
+            let is_urn = bytes
+                .get(..urn.len())
+                .is_some_and(|b| b.eq_ignore_ascii_case(urn.as_bytes()))
+                && bytes.get(urn.len()) == Some(&b':');
+            if is_urn {
+                rest = rest.get(urn.len() + 1..).unwrap_or("");
                 break;
             }
         }
@@ -448,6 +452,16 @@ fn compare(have: &Value, op: CompareOp, want: &Value, exact: bool) -> bool {
     }
 }
 
+/// Whether the filter reads the top-level attribute `attr` (lower case).
+pub fn mentions(filter: &Filter, attr: &str) -> bool {
+    match filter {
+        Filter::Compare(p, _, _) | Filter::Present(p) => p.attr == attr,
+        Filter::ValuePath { attr: a, .. } => a == attr,
+        Filter::And(a, b) | Filter::Or(a, b) => mentions(a, attr) || mentions(b, attr),
+        Filter::Not(f) => mentions(f, attr),
+    }
+}
+
 /// The value an `attr eq "…"` filter (alone, or first of an `and`) asks
 /// for: what a lookup by key can answer before the whole list is read.
 pub fn equality<'a>(filter: &'a Filter, attr: &str) -> Option<&'a str> {
@@ -532,6 +546,24 @@ mod tests {
         let deep = format!("{}a pr{}", "(".repeat(40), ")".repeat(40));
         assert!(parse(&deep).is_err());
         assert!(parse(&"a".repeat(MAX_FILTER + 1)).is_err());
+    }
+
+    #[test]
+    fn any_text_is_read_without_a_panic() {
+        // A multi-byte character where each URN would end, and elsewhere.
+        for urn in URNS {
+            for cut in [urn.len() - 1, urn.len(), urn.len() + 1] {
+                let raw = format!("{}é:x", "a".repeat(cut));
+                let _ = AttrPath::parse(&raw);
+                let _ = parse(&format!("{raw} eq \"1\""));
+            }
+            let _ = AttrPath::parse(&format!("{urn}é"));
+            let _ = AttrPath::parse(&format!("{urn}:"));
+        }
+        for raw in ["é", "ééé.é", ".", "a.", ":", "😀[", "a[😀]", "\"\\"] {
+            let _ = AttrPath::parse(raw);
+            let _ = parse(raw);
+        }
     }
 
     #[test]

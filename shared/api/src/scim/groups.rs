@@ -4,24 +4,25 @@
 //! |---|---|
 //! | `id` | the group's id |
 //! | `displayName` (unique, case-insensitive) | the name |
-//! | `members` (`value`: a user id; `display`: its e-mail) | its memberships |
-//! | `meta.version` | `W/"<last change, ms>"` |
+//! | `members` (`value`: a user id, with its `$ref` and `type`) | its memberships |
+//! | `externalId` (case-exact) | stored as given |
+//! | `meta.version` | `W/"<version>"`, bumped by every change to the group or its members |
 //!
-//! A group's `externalId` is accepted and not kept (roster groups have
-//! none; `/Schemas` does not list it). Member changes are the native
+//! Member changes are the native
 //! `group/assign` and `group/unassign`: one transaction per batch, so a
 //! PATCH that adds and removes is applied in steps, each audited.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use axum::http::StatusCode;
 use roster_core::domain::{GroupId, UserId};
 use roster_core::groups::{GroupChange, NewGroup};
 use roster_core::repo::groups::Group;
+use roster_core::scim::{Members, MAX_MEMBERS};
 use roster_core::Roster;
 use serde_json::{json, Value};
 
-use super::filter::get_ci;
+use super::filter::{self, get_ci};
 use super::list::{ListQuery, Shape};
 use super::patch::{self, PatchRequest};
 use super::{etag, parse_etag, ScimCall, ScimError, ScimReply};
@@ -29,8 +30,8 @@ use super::{etag, parse_etag, ScimCall, ScimError, ScimReply};
 pub const GROUP_SCHEMA: &str = "urn:ietf:params:scim:schemas:core:2.0:Group";
 const MULTI: &[&str] = &["members"];
 
-/// A member as the resource lists it: its id and e-mail.
-type Member = (UserId, String);
+/// A member as the resource lists it: its id.
+type Member = UserId;
 
 fn group_id(call: &ScimCall) -> Result<GroupId, ScimError> {
     let raw = call.id.as_deref().unwrap_or_default();
@@ -47,16 +48,18 @@ pub fn resource(base: &str, group: &Group, members: Option<&[Member]>) -> Value 
             "created": roster_core::clock::rfc3339(group.created),
             "lastModified": roster_core::clock::rfc3339(group.updated),
             "location": format!("{base}/Groups/{}", group.id),
-            "version": etag(group.updated),
+            "version": etag(group.version),
         },
     });
+    if let Some(x) = &group.external_id {
+        r["externalId"] = json!(x);
+    }
     if let Some(members) = members {
         r["members"] = members
             .iter()
-            .map(|(uid, email)| {
+            .map(|uid| {
                 json!({
                     "value": uid.to_string(),
-                    "display": email,
                     "type": "User",
                     "$ref": format!("{base}/Users/{uid}"),
                 })
@@ -71,8 +74,14 @@ fn body_json(call: &ScimCall) -> Result<Value, ScimError> {
         .map_err(|e| ScimError::bad("invalidSyntax", format!("the body is not valid JSON: {e}")))
 }
 
-/// The name and members a Group resource states.
-fn wanted(body: &Value) -> Result<(String, BTreeSet<UserId>), ScimError> {
+/// What a Group resource states.
+struct Wanted {
+    name: String,
+    external_id: Option<String>,
+    members: BTreeSet<UserId>,
+}
+
+fn wanted(body: &Value) -> Result<Wanted, ScimError> {
     if !body.is_object() {
         return Err(ScimError::bad("invalidSyntax", "a Group is a JSON object"));
     }
@@ -84,6 +93,12 @@ fn wanted(body: &Value) -> Result<(String, BTreeSet<UserId>), ScimError> {
     match get_ci(body, "members") {
         None | Some(Value::Null) => {}
         Some(Value::Array(items)) => {
+            if items.len() > MAX_MEMBERS {
+                return Err(ScimError::bad(
+                    "tooMany",
+                    format!("at most {MAX_MEMBERS} members at once"),
+                ));
+            }
             for item in items {
                 let raw = get_ci(item, "value")
                     .and_then(Value::as_str)
@@ -98,7 +113,21 @@ fn wanted(body: &Value) -> Result<(String, BTreeSet<UserId>), ScimError> {
         }
         Some(_) => return Err(ScimError::bad("invalidValue", "members must be a list")),
     }
-    Ok((name, members))
+    let external_id = match get_ci(body, "externalId") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(x)) => Some(roster_core::scim::external_id(x)?),
+        Some(_) => {
+            return Err(ScimError::bad(
+                "invalidValue",
+                "externalId must be a string",
+            ))
+        }
+    };
+    Ok(Wanted {
+        name,
+        external_id,
+        members,
+    })
 }
 
 async fn members_of(
@@ -107,10 +136,7 @@ async fn members_of(
     gid: GroupId,
 ) -> Result<(Group, Vec<Member>), ScimError> {
     let (group, joined) = roster.assignments_of_group(&call.caller, gid).await?;
-    let members = joined
-        .into_iter()
-        .map(|(_, u)| (u.id, u.email.as_str().to_string()))
-        .collect();
+    let members = joined.into_iter().map(|(_, u)| u.id).collect();
     Ok((group, members))
 }
 
@@ -128,7 +154,7 @@ async fn answer(
         (g, Some(m))
     };
     let body = shape.apply(resource(&call.base, &group, members.as_deref()));
-    Ok(ScimReply::resource(status, body, group.updated))
+    Ok(ScimReply::resource(status, body, group.version))
 }
 
 fn name_conflict(e: roster_core::Error) -> ScimError {
@@ -142,11 +168,14 @@ fn name_conflict(e: roster_core::Error) -> ScimError {
 
 pub async fn create(roster: &Roster, call: ScimCall) -> Result<ScimReply, ScimError> {
     let body = body_json(&call)?;
-    let (name, members) = wanted(&body)?;
-    let new = NewGroup::parse(&name, None, None)?;
-    roster.provisioned_members(&call.caller, &members).await?;
+    let want = wanted(&body)?;
+    let mut new = NewGroup::parse(&want.name, None, None)?;
+    new.external_id = want.external_id;
+    roster
+        .provisioned_members(&call.caller, &want.members)
+        .await?;
     let group = roster
-        .provision_group(&call.caller, new, &members)
+        .provision_group(&call.caller, new, &want.members)
         .await
         .map_err(name_conflict)?;
     answer(roster, &call, group.id, StatusCode::CREATED).await
@@ -172,68 +201,74 @@ async fn search(
     call: &ScimCall,
     query: ListQuery,
 ) -> Result<ScimReply, ScimError> {
-    let groups = roster.all_groups(&call.caller).await?;
+    let resources = resources(roster, call, &query).await?;
+    Ok(ScimReply::list(query.answer(resources)))
+}
+
+/// The groups, as resources in name order (filtered, paged and shaped by
+/// [`ListQuery::answer`]).
+pub async fn resources(
+    roster: &Roster,
+    call: &ScimCall,
+    query: &ListQuery,
+) -> Result<Vec<Value>, ScimError> {
+    let groups = roster
+        .all_groups(&call.caller)
+        .await
+        .map_err(super::list::too_many)?;
     // Members are read (one Query of the account's memberships) only when
     // the answer or the filter needs them.
     let filter_needs = query
         .filter
         .as_ref()
-        .is_some_and(|f| format!("{f:?}").to_ascii_lowercase().contains("members"));
+        .is_some_and(|f| filter::mentions(f, "members"));
     let with_members = !query.shape.omits("members") || filter_needs;
-    let memberships = if with_members && !groups.is_empty() {
-        roster.all_memberships(&call.caller).await?
-    } else {
-        Vec::new()
-    };
-    let resources = groups
+    let mut members: HashMap<GroupId, Vec<Member>> = HashMap::new();
+    if with_members && !groups.is_empty() {
+        let all = roster
+            .all_memberships(&call.caller)
+            .await
+            .map_err(super::list::too_many)?;
+        for (m, _) in all {
+            members.entry(m.group_id).or_default().push(m.user_id);
+        }
+    }
+    let none = Vec::new();
+    let resources: Vec<Value> = groups
         .iter()
         .map(|g| {
-            let members: Vec<Member> = memberships
-                .iter()
-                .filter(|(m, _)| m.group_id == g.id)
-                .map(|(m, email)| (m.user_id, email.clone()))
-                .collect();
-            resource(&call.base, g, with_members.then_some(members.as_slice()))
+            let mine = members.get(&g.id).unwrap_or(&none);
+            resource(&call.base, g, with_members.then_some(mine.as_slice()))
         })
         .collect();
-    Ok(ScimReply::list(query.answer(resources)))
+    Ok(resources)
 }
 
-fn check_version(call: &ScimCall, group: &Group) -> Result<(), ScimError> {
-    match parse_etag(call.if_match.as_deref())? {
-        Some(v) if v != group.updated => {
-            Err(roster_core::Error::Stale("the group changed since that version").into())
-        }
-        _ => Ok(()),
-    }
-}
-
-/// Writes what `doc` (the group's resource, changed) states over `group`.
-async fn write(
-    roster: &Roster,
-    call: &ScimCall,
-    group: &Group,
-    had: &BTreeSet<UserId>,
-    doc: &Value,
-) -> Result<(), ScimError> {
-    let (name, members) = wanted(doc)?;
-    roster.provisioned_members(&call.caller, &members).await?;
-    let rename = (name.trim() != group.name).then_some(name);
-    let change = GroupChange::parse(rename.as_deref(), None, None)?;
-    roster
-        .reprovision_group(&call.caller, group.id, change, had, &members)
-        .await
-        .map_err(name_conflict)?;
-    Ok(())
+/// What `doc` (a Group resource) says beyond its members, as a change of
+/// `group`.
+fn change_of(want: &Wanted, group: &Group) -> Result<GroupChange, ScimError> {
+    let rename = (want.name.trim() != group.name).then_some(want.name.as_str());
+    let mut change = GroupChange::parse(rename, None, None)?;
+    change.external_id = (want.external_id != group.external_id).then(|| want.external_id.clone());
+    Ok(change)
 }
 
 pub async fn replace(roster: &Roster, call: ScimCall) -> Result<ScimReply, ScimError> {
     let gid = group_id(&call)?;
-    let body = body_json(&call)?;
-    let (group, members) = members_of(roster, &call, gid).await?;
-    check_version(&call, &group)?;
-    let had: BTreeSet<UserId> = members.iter().map(|(u, _)| *u).collect();
-    write(roster, &call, &group, &had, &body).await?;
+    let want = wanted(&body_json(&call)?)?;
+    let version = parse_etag(call.if_match.as_deref())?;
+    let group = roster.get_group(&call.caller, gid).await?;
+    let change = change_of(&want, &group)?;
+    roster
+        .reprovision_group(
+            &call.caller,
+            gid,
+            change,
+            Members::Exactly(&want.members),
+            version,
+        )
+        .await
+        .map_err(name_conflict)?;
     answer(roster, &call, gid, StatusCode::OK).await
 }
 
@@ -242,12 +277,29 @@ pub async fn patch(roster: &Roster, call: ScimCall) -> Result<ScimReply, ScimErr
     let raw = body_json(&call)?;
     let request: PatchRequest = serde_json::from_value(raw)
         .map_err(|e| ScimError::bad("invalidSyntax", format!("not a PatchOp: {e}")))?;
+    let version = parse_etag(call.if_match.as_deref())?;
     let (group, members) = members_of(roster, &call, gid).await?;
-    check_version(&call, &group)?;
-    let had: BTreeSet<UserId> = members.iter().map(|(u, _)| *u).collect();
+    if version.is_some_and(|v| v != group.version) {
+        return Err(roster_core::Error::Stale("the group changed since that version").into());
+    }
+    let had: BTreeSet<UserId> = members.iter().copied().collect();
     let mut doc = resource(&call.base, &group, Some(&members));
-    patch::apply(&mut doc, request, MULTI).map_err(|e| ScimError::bad(e.scim_type, e.detail))?;
-    write(roster, &call, &group, &had, &doc).await?;
+    patch::apply(&mut doc, request, MULTI, MAX_MEMBERS)
+        .map_err(|e| ScimError::bad(e.scim_type, e.detail))?;
+    let want = wanted(&doc)?;
+    // Only who the PATCH adds or removes changes: members others changed
+    // since this read stay as they made them.
+    let add: BTreeSet<UserId> = want.members.difference(&had).copied().collect();
+    let remove: BTreeSet<UserId> = had.difference(&want.members).copied().collect();
+    let change = change_of(&want, &group)?;
+    let members = Members::Change {
+        add: &add,
+        remove: &remove,
+    };
+    roster
+        .reprovision_group(&call.caller, gid, change, members, version)
+        .await
+        .map_err(name_conflict)?;
     // Entra expects 204 from a group PATCH; the RFC allows either.
     Ok(ScimReply::no_content())
 }
@@ -255,7 +307,9 @@ pub async fn patch(roster: &Roster, call: ScimCall) -> Result<ScimReply, ScimErr
 pub async fn delete(roster: &Roster, call: ScimCall) -> Result<ScimReply, ScimError> {
     let gid = group_id(&call)?;
     let group = roster.get_group(&call.caller, gid).await?;
-    check_version(&call, &group)?;
+    if parse_etag(call.if_match.as_deref())?.is_some_and(|v| v != group.version) {
+        return Err(roster_core::Error::Stale("the group changed since that version").into());
+    }
     roster.remove_group(&call.caller, gid).await?;
     Ok(ScimReply::no_content())
 }

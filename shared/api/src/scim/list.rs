@@ -134,6 +134,18 @@ fn map_objects(value: Value, keep: &dyn Fn(&str) -> bool) -> Value {
     }
 }
 
+/// An account too large for one list (more than `listing::MAX_USERS`) is
+/// SCIM's `tooMany`.
+pub fn too_many(e: roster_core::Error) -> ScimError {
+    match e {
+        roster_core::Error::Invalid {
+            field: None,
+            message,
+        } => ScimError::bad("tooMany", message),
+        other => other.into(),
+    }
+}
+
 fn number(name: &str, raw: &str) -> Result<i64, ScimError> {
     raw.trim()
         .parse::<i64>()

@@ -12,6 +12,8 @@
 //! strings (`"False"`) are read where the resource is.
 
 use serde::Deserialize;
+use std::collections::HashSet;
+
 use serde_json::{Map, Value};
 
 use super::filter::{self, get_ci, AttrPath, Filter};
@@ -112,11 +114,13 @@ fn parse_path(raw: &str) -> Result<Path, PatchError> {
 
 /// Applies `request` to `resource` (a JSON object whose keys are the
 /// schema's own spelling). `multi` names the multi-valued attributes
-/// (lower-case), which `add` appends to.
+/// (lower-case), which `add` appends to; none may hold more than `most`
+/// values, in an op or after it.
 pub fn apply(
     resource: &mut Value,
     request: PatchRequest,
     multi: &[&str],
+    most: usize,
 ) -> Result<(), PatchError> {
     if !request.schemas.iter().any(|s| s == PATCH_SCHEMA) {
         return err("invalidSyntax", format!("schemas must hold {PATCH_SCHEMA}"));
@@ -134,6 +138,14 @@ pub fn apply(
         );
     }
     for op in request.operations {
+        if op
+            .value
+            .as_ref()
+            .and_then(Value::as_array)
+            .is_some_and(|v| v.len() > most)
+        {
+            return err("tooMany", format!("at most {most} values an operation"));
+        }
         let kind = match op.op.to_ascii_lowercase().as_str() {
             "add" => Kind::Add,
             "replace" => Kind::Replace,
@@ -167,6 +179,12 @@ pub fn apply(
                         }
                         continue;
                     }
+                    // Another schema's attributes: not roster's to keep.
+                    if key.to_ascii_lowercase().starts_with("urn:")
+                        && AttrPath::parse(&key).is_none()
+                    {
+                        continue;
+                    }
                     set(resource, &parse_path(&key)?, v, kind, multi)?;
                 }
             }
@@ -174,8 +192,26 @@ pub fn apply(
                 set(resource, &parse_path(path)?, value, kind, multi)?
             }
         }
+        let too_long = resource.as_object().is_some_and(|m| {
+            m.iter().any(|(k, v)| {
+                multi.iter().any(|a| k.eq_ignore_ascii_case(a))
+                    && v.as_array().is_some_and(|items| items.len() > most)
+            })
+        });
+        if too_long {
+            return err("tooMany", format!("at most {most} values an attribute"));
+        }
     }
     Ok(())
+}
+
+/// What tells two elements of a multi-valued attribute apart: their
+/// `value` (or the whole element when it has none).
+fn identity(item: &Value) -> String {
+    match get_ci(item, "value") {
+        Some(v) => v.to_string(),
+        None => item.to_string(),
+    }
 }
 
 /// The key of `attr` in `object` as it is spelt there, or `attr` itself.
@@ -244,8 +280,9 @@ fn set(
                     *list = Value::Array(Vec::new());
                 }
                 if let Value::Array(items) = list {
+                    let mut seen: HashSet<String> = items.iter().map(identity).collect();
                     for item in new {
-                        if !items.iter().any(|i| same_value(i, &item)) {
+                        if seen.insert(identity(&item)) {
                             items.push(item);
                         }
                     }
@@ -351,14 +388,6 @@ fn seed(f: &Filter, out: &mut Map<String, Value>) {
     }
 }
 
-/// Two elements of a multi-valued attribute are one when their `value`s are.
-fn same_value(a: &Value, b: &Value) -> bool {
-    match (get_ci(a, "value"), get_ci(b, "value")) {
-        (Some(x), Some(y)) => x == y,
-        _ => a == b,
-    }
-}
-
 fn remove(resource: &mut Value, path: &Path, value: Option<Value>) -> Result<(), PatchError> {
     let map = object(resource)?;
     let Some(key) = map
@@ -372,10 +401,12 @@ fn remove(resource: &mut Value, path: &Path, value: Option<Value>) -> Result<(),
         (None, None) => match (map.get_mut(&key), value) {
             // Entra: `{"op": "Remove", "path": "members", "value": [{"value": id}]}`.
             (Some(Value::Array(items)), Some(Value::Array(gone))) => {
-                items.retain(|i| !gone.iter().any(|g| same_value(i, g)));
+                let gone: HashSet<String> = gone.iter().map(identity).collect();
+                items.retain(|i| !gone.contains(&identity(i)));
             }
             (Some(Value::Array(items)), Some(one @ Value::Object(_))) => {
-                items.retain(|i| !same_value(i, &one));
+                let gone = identity(&one);
+                items.retain(|i| identity(i) != gone);
             }
             _ => {
                 map.remove(&key);
@@ -424,7 +455,7 @@ mod tests {
             "schemas": [PATCH_SCHEMA], "Operations": ops,
         }))
         .unwrap();
-        apply(resource, request, MULTI)
+        apply(resource, request, MULTI, 100)
     }
 
     fn user() -> Value {
@@ -514,6 +545,10 @@ mod tests {
                 "invalidValue",
             ),
             (json!([]), "invalidSyntax"),
+            (
+                json!([{"op": "add", "path": "emails", "value": vec![json!({"value": "x"}); 101]}]),
+                "tooMany",
+            ),
         ];
         for (ops, want) in cases {
             let mut u = user();

@@ -3,29 +3,33 @@
 //! | SCIM | roster |
 //! |---|---|
 //! | `id` | the user's id |
-//! | `userName` (case-insensitive) | the e-mail |
+//! | `userName` (unique, case-insensitive; kept as given) | the e-mail, when it is an address |
+//! | `emails` (kept as given) | the e-mail, from the primary (or first) one, when `userName` is no address |
 //! | `name.givenName` / `name.familyName` | first / last |
-//! | `emails` (read-only: one, `work`, primary) | the e-mail again |
 //! | `active` | not disabled (a pending user deactivated keeps no invite link) |
 //! | `externalId` (case-exact) | stored as given |
-//! | `roles` (one value: `admin`, `user`, `viewer`; `owner` shown, never granted) | the role |
+//! | `roles` (kept as given: `admin`, `user`, `viewer`) | the role, from the primary (or first) value |
 //! | `groups` (read-only) | the groups it is in |
 //! | `meta.version` | `W/"<version>"`, the user's write counter |
 //!
-//! A PUT states the user whole: a missing `name` or `externalId` clears it;
-//! a missing `active` or `roles` leaves it as it is (an identity provider
-//! that omits them means no change, not "deactivate" or "demote"). What
-//! roster does not store (`displayName`, `title`, phone numbers, the
-//! enterprise extension, a password) is accepted and not kept, and
-//! `/Schemas` does not list it.
+//! Values read back as they were sent (case, `type`, `primary`), and what
+//! a client never set is not invented: a user whose roles it never set
+//! shows `roles` only when its role is not `user`. A PUT states the user
+//! whole: a missing `name` or `externalId` clears it; a missing `active`
+//! leaves it; missing `roles` leave the role, unless the client had set
+//! roles (then it falls back to `user`). What roster does not store
+//! (`displayName`, `title`, phone numbers, the enterprise extension, a
+//! password) is accepted and not kept, and `/Schemas` does not list it.
+
+use std::collections::HashMap;
 
 use axum::http::StatusCode;
-use roster_core::domain::{Email, Name, Role, UserId};
+use roster_core::domain::{Name, Role, UserId};
 use roster_core::repo::groups::Group;
-use roster_core::repo::User;
+use roster_core::repo::{ScimEmail, ScimRole, User};
 use roster_core::scim::{self as provisioning, ProvisionedUser};
 use roster_core::Roster;
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 use super::filter::{self, get_ci};
 use super::list::ListQuery;
@@ -43,16 +47,63 @@ fn user_id(call: &ScimCall) -> Result<UserId, ScimError> {
     UserId::parse(raw).map_err(|_| ScimError::not_found(format!("no user {raw}")))
 }
 
+/// The `emails` shown: as given, while the e-mail they name is roster's;
+/// else roster's e-mail, as the one work address.
+fn emails_of(user: &User) -> Vec<Value> {
+    let given = user.scim.as_ref().filter(|p| {
+        let want = ProvisionedUser {
+            user_name: p.user_name.clone(),
+            emails: p.emails.clone(),
+            roles: None,
+            first: Name::default(),
+            last: Name::default(),
+            external_id: None,
+            active: None,
+        };
+        want.email().ok().as_ref() == Some(&user.email)
+    });
+    match given {
+        Some(p) => p
+            .emails
+            .iter()
+            .map(|e| serde_json::to_value(e).unwrap_or(Value::Null))
+            .collect(),
+        None => vec![json!({"value": user.email.as_str(), "type": "work", "primary": true})],
+    }
+}
+
+/// The `roles` shown, if any: as given, while they name roster's role;
+/// else the role, when it is not the default (`user`).
+fn roles_of(user: &User) -> Option<Vec<Value>> {
+    if let Some(roles) = user.scim.as_ref().and_then(|p| p.roles.as_ref()) {
+        let chosen = roles
+            .iter()
+            .find(|r| r.primary == Some(true))
+            .or(roles.first());
+        if chosen.is_some_and(|r| r.value.eq_ignore_ascii_case(user.role.as_str())) {
+            return Some(
+                roles
+                    .iter()
+                    .map(|r| serde_json::to_value(r).unwrap_or(Value::Null))
+                    .collect(),
+            );
+        }
+    }
+    (user.role != Role::User).then(|| vec![json!({"value": user.role.as_str(), "primary": true})])
+}
+
 /// The resource of `user`, in `groups`.
 pub fn resource(base: &str, user: &User, groups: &[Group]) -> Value {
+    let user_name = user
+        .scim
+        .as_ref()
+        .map_or(user.email.as_str(), |p| p.user_name.as_str());
     let mut r = json!({
         "schemas": [USER_SCHEMA],
         "id": user.id.to_string(),
-        "userName": user.email.as_str(),
-        "name": {"givenName": user.first, "familyName": user.last},
-        "emails": [{"value": user.email.as_str(), "type": "work", "primary": true}],
+        "userName": user_name,
+        "emails": emails_of(user),
         "active": provisioning::is_active(user),
-        "roles": [{"value": user.role.as_str(), "primary": true}],
         "groups": groups.iter().map(|g| json!({
             "value": g.id.to_string(),
             "display": g.name,
@@ -66,6 +117,19 @@ pub fn resource(base: &str, user: &User, groups: &[Group]) -> Value {
             "version": etag(user.version),
         },
     });
+    let mut name = Map::new();
+    if !user.first.is_empty() {
+        name.insert("givenName".into(), json!(user.first));
+    }
+    if !user.last.is_empty() {
+        name.insert("familyName".into(), json!(user.last));
+    }
+    if !name.is_empty() {
+        r["name"] = Value::Object(name);
+    }
+    if let Some(roles) = roles_of(user) {
+        r["roles"] = json!(roles);
+    }
     if let Some(x) = &user.external_id {
         r["externalId"] = json!(x);
     }
@@ -96,21 +160,34 @@ fn text<'a>(name: &str, v: Option<&'a Value>) -> Result<Option<&'a str>, ScimErr
     }
 }
 
+/// The entries of a multi-valued attribute (`null` is none).
+fn entries<'a>(name: &str, v: Option<&'a Value>) -> Result<Option<&'a [Value]>, ScimError> {
+    match v {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Array(items)) => Ok(Some(items)),
+        Some(_) => Err(ScimError::bad(
+            "invalidValue",
+            format!("{name} must be a list"),
+        )),
+    }
+}
+
+fn primary(name: &str, item: &Value) -> Result<Option<bool>, ScimError> {
+    match get_ci(item, "primary") {
+        None | Some(Value::Null) => Ok(None),
+        Some(v) => boolean(&format!("{name}[].primary"), v).map(Some),
+    }
+}
+
 /// A User resource as a client sends it, read into what roster keeps.
-/// `current` is the user a PUT or PATCH replaces.
-fn wanted(body: &Value, current: Option<&User>) -> Result<ProvisionedUser, ScimError> {
+fn wanted(body: &Value) -> Result<ProvisionedUser, ScimError> {
     if !body.is_object() {
         return Err(ScimError::bad("invalidSyntax", "a User is a JSON object"));
     }
     let user_name = text("userName", get_ci(body, "userName"))?
         .filter(|s| !s.trim().is_empty())
-        .ok_or_else(|| ScimError::bad("invalidValue", "userName is required"))?;
-    let email = Email::parse(user_name).map_err(|e| {
-        ScimError::bad(
-            "invalidValue",
-            format!("userName must be an e-mail address: {e}"),
-        )
-    })?;
+        .ok_or_else(|| ScimError::bad("invalidValue", "userName is required"))?
+        .to_string();
     let name = get_ci(body, "name");
     let name_part = |key: &str, field: &'static str| -> Result<Name, ScimError> {
         let raw = match name {
@@ -126,41 +203,51 @@ fn wanted(body: &Value, current: Option<&User>) -> Result<ProvisionedUser, ScimE
     let external_id = text("externalId", get_ci(body, "externalId"))?
         .map(provisioning::external_id)
         .transpose()?;
+    // Missing: as it is, decided on the read that writes (a new user: active).
     let active = match get_ci(body, "active") {
-        None | Some(Value::Null) => current.is_none_or(provisioning::is_active),
-        Some(v) => boolean("active", v)?,
-    };
-    let role = match get_ci(body, "roles") {
         None | Some(Value::Null) => None,
-        Some(Value::Array(roles)) if roles.is_empty() => None,
-        Some(Value::Array(roles)) => {
-            let chosen = roles
-                .iter()
-                .find(|r| {
-                    get_ci(r, "primary").is_some_and(|p| boolean("primary", p).unwrap_or(false))
-                })
-                .or(roles.first());
-            let value = chosen
-                .and_then(|r| get_ci(r, "value").or(Some(r)))
-                .and_then(Value::as_str)
-                .ok_or_else(|| ScimError::bad("invalidValue", "roles[].value must be a string"))?;
-            Some(Role::parse(&value.to_ascii_lowercase()).map_err(|_| {
-                ScimError::bad(
-                    "invalidValue",
-                    "roles[].value must be admin, user or viewer",
-                )
-            })?)
-        }
-        Some(_) => return Err(ScimError::bad("invalidValue", "roles must be a list")),
+        Some(v) => Some(boolean("active", v)?),
     };
-    Ok(ProvisionedUser {
-        email,
+    let mut emails = Vec::new();
+    for item in entries("emails", get_ci(body, "emails"))?.unwrap_or_default() {
+        let value = text("emails[].value", get_ci(item, "value"))?
+            .ok_or_else(|| ScimError::bad("invalidValue", "emails[].value is required"))?;
+        emails.push(ScimEmail {
+            value: value.to_string(),
+            kind: text("emails[].type", get_ci(item, "type"))?.map(str::to_string),
+            primary: primary("emails", item)?,
+        });
+    }
+    let roles = match entries("roles", get_ci(body, "roles"))? {
+        None => None,
+        Some(items) => {
+            let mut roles = Vec::new();
+            for item in items {
+                let value = match item {
+                    Value::String(s) => s.as_str(),
+                    _ => text("roles[].value", get_ci(item, "value"))?.ok_or_else(|| {
+                        ScimError::bad("invalidValue", "roles[].value is required")
+                    })?,
+                };
+                roles.push(ScimRole {
+                    value: value.to_string(),
+                    primary: primary("roles", item)?,
+                });
+            }
+            Some(roles)
+        }
+    };
+    let want = ProvisionedUser {
+        user_name,
+        emails,
+        roles,
         first,
         last,
-        role,
         external_id,
         active,
-    })
+    };
+    want.validate()?;
+    Ok(want)
 }
 
 fn body_json(call: &ScimCall) -> Result<Value, ScimError> {
@@ -185,7 +272,7 @@ async fn answer(
 
 pub async fn create(roster: &Roster, call: ScimCall) -> Result<ScimReply, ScimError> {
     let body = body_json(&call)?;
-    let new = wanted(&body, None)?;
+    let new = wanted(&body)?;
     let user = roster
         .provision_user(&call.caller, new)
         .await
@@ -224,6 +311,17 @@ async fn search(
     call: &ScimCall,
     query: ListQuery,
 ) -> Result<ScimReply, ScimError> {
+    let resources = resources(roster, call, &query).await?;
+    Ok(ScimReply::list(query.answer(resources)))
+}
+
+/// The users `query` may list, as resources in creation order (filtered,
+/// paged and shaped by [`ListQuery::answer`]).
+pub async fn resources(
+    roster: &Roster,
+    call: &ScimCall,
+    query: &ListQuery,
+) -> Result<Vec<Value>, ScimError> {
     let caller = &call.caller;
     // What identity providers ask most (`userName eq`, `id eq`) is read by
     // key; anything else filters the account's users, in creation order.
@@ -233,14 +331,11 @@ async fn search(
             .or_else(|| filter::equality(f, "id").map(|v| (false, v)))
     });
     let users: Vec<User> = match by_key {
-        Some((true, name)) => match Email::parse(name) {
-            Ok(email) => roster
-                .provisioned_user_by_email(caller, &email)
-                .await?
-                .into_iter()
-                .collect(),
-            Err(_) => Vec::new(),
-        },
+        Some((true, name)) => roster
+            .provisioned_user_by_name(caller, name)
+            .await?
+            .into_iter()
+            .collect(),
         Some((false, id)) => match UserId::parse(id) {
             Ok(uid) => match roster.provisioned_user(caller, uid).await {
                 Ok(u) => vec![u],
@@ -249,32 +344,35 @@ async fn search(
             },
             Err(_) => Vec::new(),
         },
-        None => roster.all_users(caller).await?,
+        None => roster
+            .all_users(caller)
+            .await
+            .map_err(super::list::too_many)?,
     };
     let groups = if query.shape.omits("groups") || users.is_empty() {
         Vec::new()
     } else {
         roster.all_groups(caller).await?
     };
-    let resources = users
+    let by_id: HashMap<String, &Group> = groups.iter().map(|g| (g.id.to_string(), g)).collect();
+    let resources: Vec<Value> = users
         .iter()
         .map(|u| {
-            let mine: Vec<Group> = groups
+            let mine: Vec<Group> = u
+                .groups
                 .iter()
-                .filter(|g| u.groups.contains(&g.id.to_string()))
-                .cloned()
+                .filter_map(|gid| by_id.get(gid).map(|g| (*g).clone()))
                 .collect();
             resource(&call.base, u, &mine)
         })
         .collect();
-    Ok(ScimReply::list(query.answer(resources)))
+    Ok(resources)
 }
 
 pub async fn replace(roster: &Roster, call: ScimCall) -> Result<ScimReply, ScimError> {
     let uid = user_id(&call)?;
     let body = body_json(&call)?;
-    let current = roster.provisioned_user(&call.caller, uid).await?;
-    let want = wanted(&body, Some(&current))?;
+    let want = wanted(&body)?;
     let version = parse_etag(call.if_match.as_deref())?;
     let user = roster
         .reprovision_user(&call.caller, uid, want, version)
@@ -296,9 +394,15 @@ pub async fn patch(roster: &Roster, call: ScimCall) -> Result<ScimReply, ScimErr
         let mut doc = resource(&call.base, &current, &groups);
         let request: PatchRequest = serde_json::from_value(raw.clone())
             .map_err(|e| ScimError::bad("invalidSyntax", format!("not a PatchOp: {e}")))?;
-        patch::apply(&mut doc, request, MULTI)
+        patch::apply(&mut doc, request, MULTI, roster_core::scim::MAX_MEMBERS)
             .map_err(|e| ScimError::bad(e.scim_type, e.detail))?;
-        let want = wanted(&doc, Some(&current))?;
+        let mut want = wanted(&doc)?;
+        // Roles the resource only showed (the client never set any) stay unset.
+        if current.scim.as_ref().is_none_or(|p| p.roles.is_none())
+            && roles_of(&current).map(Value::Array) == get_ci(&doc, "roles").cloned()
+        {
+            want.roles = None;
+        }
         // Written over the version read: a change that landed in between
         // sends the PATCH round again, applied to what it left.
         match roster
@@ -316,14 +420,9 @@ pub async fn patch(roster: &Roster, call: ScimCall) -> Result<ScimReply, ScimErr
 
 pub async fn delete(roster: &Roster, call: ScimCall) -> Result<ScimReply, ScimError> {
     let uid = user_id(&call)?;
-    if let Some(version) = parse_etag(call.if_match.as_deref())? {
-        let current = roster.provisioned_user(&call.caller, uid).await?;
-        if current.version != version {
-            return Err(roster_core::Error::Stale("the user changed since that version").into());
-        }
-    }
+    let version = parse_etag(call.if_match.as_deref())?;
     roster
-        .remove_user(&call.caller, roster_core::users::UserRef::Id(uid))
+        .remove_user_at(&call.caller, roster_core::users::UserRef::Id(uid), version)
         .await?;
     Ok(ScimReply::no_content())
 }

@@ -25,6 +25,8 @@ pub struct NewGroup {
     pub name: GroupName,
     pub description: Description,
     pub active: bool,
+    /// The identity provider's id (SCIM `externalId`).
+    pub external_id: Option<String>,
 }
 
 /// `group/update`: what to change. `None` leaves a value as it is.
@@ -33,6 +35,8 @@ pub struct GroupChange {
     pub name: Option<GroupName>,
     pub description: Option<Description>,
     pub active: Option<bool>,
+    /// SCIM `externalId`: `Some(None)` clears it.
+    pub external_id: Option<Option<String>>,
 }
 
 impl NewGroup {
@@ -42,6 +46,7 @@ impl NewGroup {
             name: GroupName::parse("name", name)?,
             description: Description::parse(description.unwrap_or(""))?,
             active: active.unwrap_or(true),
+            external_id: None,
         })
     }
 }
@@ -57,6 +62,7 @@ impl GroupChange {
             name: name.map(|n| GroupName::parse("name", n)).transpose()?,
             description: description.map(Description::parse).transpose()?,
             active,
+            external_id: None,
         })
     }
 }
@@ -81,6 +87,8 @@ impl Roster {
             members: 0,
             created: now,
             updated: now,
+            external_id: new.external_id,
+            version: 0,
         };
         let mut tx = Tx::new();
         tx.push(group.insert_op()?);
@@ -117,6 +125,7 @@ impl Roster {
         // Conditional on the name as read: a concurrent rename fails this one.
         let mut op = Op::update(group.key())
             .set("updated", now)
+            .add("version", 1)
             .when(Cond::Eq("name".into(), group.name.clone().into()));
         let mut tx = Tx::new();
         let mut claimed = None;
@@ -147,6 +156,14 @@ impl Roster {
             group.active = active;
             fields.push("active");
         }
+        if let Some(external_id) = change.external_id.filter(|x| *x != group.external_id) {
+            op = match &external_id {
+                Some(x) => op.set("externalId", x.as_str()),
+                None => op.remove("externalId"),
+            };
+            group.external_id = external_id;
+            fields.push("externalId");
+        }
         let changed = tx.push(op);
         let target = Target::group(&gid.to_string(), &group.name);
         tx.push(self.audit_for(caller, "group/update", target, json!({"fields": fields}))?);
@@ -164,6 +181,7 @@ impl Roster {
         })
         .await?;
         group.updated = now;
+        group.version += 1;
         Ok(group)
     }
 

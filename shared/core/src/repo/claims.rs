@@ -128,3 +128,42 @@ pub async fn invites_of(
 pub fn uninvite_op(aid: AccountId, email: &Email) -> Op {
     Op::delete(keys::invited(aid, email))
 }
+
+/// The claim on a SCIM `userName` that is no e-mail address.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ScimName {
+    pub user_id: UserId,
+}
+
+/// The case-insensitive form of a SCIM `userName`, its claim's key.
+pub fn fold_scim_name(name: &str) -> String {
+    name.to_lowercase()
+}
+
+/// Claims the SCIM `userName` `name` for `uid`; fails if it is taken.
+pub fn scim_name_op(aid: AccountId, name: &str, uid: UserId) -> Result<Op> {
+    let key = keys::scim_name(aid, &fold_scim_name(name));
+    Ok(Op::put(to_item(&key, &ScimName { user_id: uid })?).when(Cond::NotExists))
+}
+
+/// Gives up `uid`'s claim on the SCIM `userName` `name`.
+pub fn release_scim_name_op(aid: AccountId, name: &str, uid: UserId) -> Op {
+    Op::delete(keys::scim_name(aid, &fold_scim_name(name)))
+        .when(Cond::Eq("userId".into(), uid.to_string().into()))
+}
+
+/// Who holds the SCIM `userName` `name` in account `aid`.
+pub async fn get_scim_name(
+    table: &dyn Table,
+    aid: AccountId,
+    name: &str,
+) -> Result<Option<UserId>> {
+    match table
+        .get(&keys::scim_name(aid, &fold_scim_name(name)), true)
+        .await?
+    {
+        Some(item) => Ok(Some(from_item::<ScimName>(item)?.user_id)),
+        None => Ok(None),
+    }
+}

@@ -30,6 +30,12 @@ pub struct Group {
     pub members: i64,
     pub created: i64,
     pub updated: i64,
+    /// The identity provider's id of this group (SCIM `externalId`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+    /// Bumped by every change to the group or its members (SCIM's ETag).
+    #[serde(default)]
+    pub version: i64,
 }
 
 impl Group {
@@ -73,6 +79,7 @@ fn group_is(gid: GroupId) -> Cond {
 pub fn count_op(aid: AccountId, gid: GroupId, n: i64) -> Op {
     Op::update(keys::group(aid, &gid.to_string()))
         .add("members", n)
+        .add("version", 1)
         .when(Cond::Exists)
 }
 
@@ -81,6 +88,7 @@ pub fn count_op(aid: AccountId, gid: GroupId, n: i64) -> Op {
 pub fn count_named_op(aid: AccountId, gid: GroupId, n: i64, name: &str) -> Op {
     Op::update(keys::group(aid, &gid.to_string()))
         .add("members", n)
+        .add("version", 1)
         .when(Cond::Eq("name".into(), name.into()))
 }
 

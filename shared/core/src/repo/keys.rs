@@ -111,3 +111,8 @@ pub fn scim_token(aid: AccountId, tid: ScimTokenId) -> Key {
 pub fn scim_token_count(aid: AccountId) -> Key {
     Key::new(account_pk(aid), "SCIMTOKENS")
 }
+
+/// The claim on a SCIM `userName` that is no e-mail address (lower-cased).
+pub fn scim_name(aid: AccountId, folded: &str) -> Key {
+    Key::new(account_pk(aid), format!("SCIMNAME#{folded}"))
+}

@@ -78,6 +78,41 @@ pub struct User {
     /// false`): it has no invite link, and gets a new one when activated.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub inactive: bool,
+    /// What a SCIM client stated of this user beyond roster's own fields,
+    /// kept as given so it reads back as it was sent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scim: Option<ScimProfile>,
+}
+
+/// A user's SCIM `userName`, `emails` and `roles`, as a client gave them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ScimProfile {
+    /// As given (case kept). Unique in the account, case-insensitively: an
+    /// e-mail address is the user's e-mail (and its claims); any other name
+    /// holds a `SCIMNAME#` claim.
+    pub user_name: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub emails: Vec<ScimEmail>,
+    /// `None`: never set (the role is then shown only when it is not `user`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub roles: Option<Vec<ScimRole>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScimEmail {
+    pub value: String,
+    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub primary: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScimRole {
+    pub value: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub primary: Option<bool>,
 }
 
 /// A TOTP code that completed a login.
@@ -177,6 +212,7 @@ impl User {
             password_changed: 0,
             external_id: None,
             inactive: false,
+            scim: None,
         }
     }
 

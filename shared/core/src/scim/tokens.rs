@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 use crate::policy;
 use crate::repo::audit::{Actor, Target};
 use crate::repo::scim_tokens::{self, ScimToken, MAX_TOKENS};
-use crate::repo::User;
+use crate::repo::{users, User};
 use crate::roster::Tx;
 use crate::users::Caller;
 use crate::Roster;
@@ -97,6 +97,20 @@ impl Roster {
             .await?
             .filter(|t| t.matches(presented.secret))
             .ok_or(Error::Unauthenticated(REFUSED))?;
+        // A token stands for its account while the admin who made it is
+        // one: removing, disabling or demoting that admin stops it too.
+        let creator = UserId::parse(&token.created_by).ok();
+        let still_admin = match creator {
+            Some(uid) => users::get(self.table.as_ref(), token.account_id, uid)
+                .await?
+                .is_some_and(|u| u.state == UserState::Active && u.role.is_admin()),
+            None => false,
+        };
+        if !still_admin {
+            return Err(Error::Unauthenticated(
+                "this SCIM token's admin is no longer an admin; make a new token",
+            ));
+        }
         Ok(stand_in(&token))
     }
 }
@@ -126,5 +140,6 @@ fn stand_in(token: &ScimToken) -> Caller {
             id: token.id.to_string(),
             email: String::new(),
         },
+        stand_in: true,
     }
 }

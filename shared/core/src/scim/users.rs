@@ -17,25 +17,162 @@ use crate::policy::{self, Managing};
 use crate::repo::accounts::{self, Counts};
 use crate::repo::audit::Target;
 use crate::repo::tokens::{self, NewToken};
-use crate::repo::{claims, User};
+use crate::repo::{claims, ScimEmail, ScimProfile, ScimRole, User};
 use crate::roster::Tx;
 use crate::users::{Caller, Invitee, UserRef};
 use crate::Roster;
 
 /// Longest `externalId` kept.
 pub const MAX_EXTERNAL_ID: usize = 256;
+/// Longest `userName` (an e-mail address is at most 254 characters).
+pub const MAX_USER_NAME: usize = 256;
+/// Longest `userName` in bytes (UTF-8).
+const MAX_NAME_BYTES: usize = 512;
+/// Most `emails` and `roles` entries kept.
+pub const MAX_ENTRIES: usize = 10;
+/// Longest e-mail `type` or role value kept.
+const MAX_LABEL: usize = 64;
 
 /// A user as a SCIM client states it: every value it holds (a PUT, or a
 /// PATCH applied to the user as it stands).
+///
+/// roster's e-mail is `userName` when that is an address, else the primary
+/// (or first) of `emails`; its role is the primary (or first) of `roles`.
 #[derive(Debug, Clone)]
 pub struct ProvisionedUser {
-    pub email: Email,
+    pub user_name: String,
+    pub emails: Vec<ScimEmail>,
+    /// `None`: not stated. On a user whose roles the client never set, the
+    /// role stays as it is; on one whose roles it set, it falls back to `user`.
+    pub roles: Option<Vec<ScimRole>>,
     pub first: Name,
     pub last: Name,
-    /// `None`: as it is (a new user: `user`).
-    pub role: Option<Role>,
     pub external_id: Option<String>,
-    pub active: bool,
+    /// `None`: as it is (a new user: active).
+    pub active: Option<bool>,
+}
+
+fn short(field: &'static str, raw: &str, max: usize) -> Result<()> {
+    if raw.chars().count() > max || raw.chars().any(char::is_control) {
+        return Err(Error::invalid(
+            field,
+            format!("{field} must be at most {max} characters, no control character"),
+        ));
+    }
+    Ok(())
+}
+
+impl ProvisionedUser {
+    /// Checks what roster keeps of it.
+    pub fn validate(&self) -> Result<()> {
+        if self.user_name.trim().is_empty() {
+            return Err(Error::invalid("userName", "userName is required"));
+        }
+        short("userName", &self.user_name, MAX_USER_NAME)?;
+        // Its claim's key must fit a sort key (1 KB) in any script.
+        if self.user_name.len() > MAX_NAME_BYTES {
+            return Err(Error::invalid("userName", "userName is too long"));
+        }
+        if self.emails.len() > MAX_ENTRIES {
+            return Err(Error::invalid(
+                "emails",
+                format!("at most {MAX_ENTRIES} emails"),
+            ));
+        }
+        for e in &self.emails {
+            short("emails", &e.value, Email::MAX_LEN)?;
+            short("emails", e.kind.as_deref().unwrap_or(""), MAX_LABEL)?;
+        }
+        if self
+            .emails
+            .iter()
+            .filter(|e| e.primary == Some(true))
+            .count()
+            > 1
+        {
+            return Err(Error::invalid("emails", "at most one of emails is primary"));
+        }
+        if let Some(roles) = &self.roles {
+            if roles.len() > MAX_ENTRIES {
+                return Err(Error::invalid(
+                    "roles",
+                    format!("at most {MAX_ENTRIES} roles"),
+                ));
+            }
+            if roles.iter().filter(|r| r.primary == Some(true)).count() > 1 {
+                return Err(Error::invalid("roles", "at most one of roles is primary"));
+            }
+        }
+        self.email()?;
+        self.role()?;
+        Ok(())
+    }
+
+    /// roster's e-mail for it.
+    pub fn email(&self) -> Result<Email> {
+        if let Ok(email) = Email::parse(&self.user_name) {
+            return Ok(email);
+        }
+        let chosen = self
+            .emails
+            .iter()
+            .find(|e| e.primary == Some(true))
+            .or(self.emails.first())
+            .ok_or_else(|| {
+                Error::invalid(
+                    "emails",
+                    "a userName that is no e-mail address needs an address in emails",
+                )
+            })?;
+        Email::parse(&chosen.value).map_err(|_| {
+            Error::invalid("emails", "the primary of emails must be an e-mail address")
+        })
+    }
+
+    /// roster's role for it, when `roles` states one.
+    pub fn role(&self) -> Result<Option<Role>> {
+        let Some(roles) = &self.roles else {
+            return Ok(None);
+        };
+        let Some(chosen) = roles
+            .iter()
+            .find(|r| r.primary == Some(true))
+            .or(roles.first())
+        else {
+            return Ok(None);
+        };
+        Role::parse(&chosen.value.to_ascii_lowercase())
+            .map(Some)
+            .map_err(|_| Error::invalid("roles", "roles[].value must be admin, user or viewer"))
+    }
+
+    /// The `userName` claim it needs: a name that is no e-mail address.
+    fn name_claim(&self) -> Option<&str> {
+        Email::parse(&self.user_name)
+            .is_err()
+            .then_some(self.user_name.as_str())
+    }
+
+    fn profile(&self) -> ScimProfile {
+        ScimProfile {
+            user_name: self.user_name.clone(),
+            emails: self.emails.clone(),
+            roles: self.roles.clone(),
+        }
+    }
+}
+
+/// The `userName` claim `user` holds, if any.
+pub(crate) fn held_claim(user: &User) -> Option<&str> {
+    user.scim
+        .as_ref()
+        .map(|p| p.user_name.as_str())
+        .filter(|n| Email::parse(n).is_err())
+}
+
+/// A `userName` held by another user.
+pub(crate) fn name_taken() -> Error {
+    Error::conflict("userName", "a user with this userName already exists")
 }
 
 /// Checks an `externalId`: 1 to 256 characters, no control character.
@@ -63,13 +200,16 @@ impl Roster {
     /// Creates a pending user; it gets an invite mail unless it is created
     /// inactive.
     pub async fn provision_user(&self, caller: &Caller, new: ProvisionedUser) -> Result<User> {
+        new.validate()?;
         let invitee = Invitee {
-            email: new.email,
-            first: new.first,
-            last: new.last,
-            role: new.role.unwrap_or(Role::User),
-            external_id: new.external_id,
-            inactive: !new.active,
+            email: new.email()?,
+            first: new.first.clone(),
+            last: new.last.clone(),
+            role: new.role()?.unwrap_or(Role::User),
+            external_id: new.external_id.clone(),
+            inactive: new.active == Some(false),
+            scim: Some(new.profile()),
+            name_claim: new.name_claim().map(str::to_string),
         };
         let (user, _) = self.invite_user(caller, invitee).await?;
         Ok(user)
@@ -81,18 +221,34 @@ impl Roster {
         self.find_user(caller, &UserRef::Id(uid)).await
     }
 
-    /// The user whose e-mail is `email`, if the account has one.
-    pub async fn provisioned_user_by_email(
+    /// The user whose SCIM `userName` is `name` (case-insensitively), if
+    /// the account has one.
+    pub async fn provisioned_user_by_name(
         &self,
         caller: &Caller,
-        email: &Email,
+        name: &str,
     ) -> Result<Option<User>> {
         policy::require_admin(&caller.user)?;
-        match self.find_user(caller, &UserRef::Email(email.clone())).await {
-            Ok(user) => Ok(Some(user)),
-            Err(Error::NotFound(_)) => Ok(None),
-            Err(e) => Err(e),
+        let aid = caller.user.account_id;
+        if name.len() > MAX_NAME_BYTES {
+            return Ok(None); // no user has so long a name
         }
+        let found = match Email::parse(name) {
+            Ok(email) => match self.find_user(caller, &UserRef::Email(email)).await {
+                Ok(user) => Some(user),
+                Err(Error::NotFound(_)) => None,
+                Err(e) => return Err(e),
+            },
+            Err(_) => match claims::get_scim_name(self.table.as_ref(), aid, name).await? {
+                Some(uid) => match self.find_user(caller, &UserRef::Id(uid)).await {
+                    Ok(user) => Some(user),
+                    Err(Error::NotFound(_)) => None,
+                    Err(e) => return Err(e),
+                },
+                None => None,
+            },
+        };
+        Ok(found)
     }
 
     /// Makes the user what `want` says, in one transaction. `version`, when
@@ -105,6 +261,8 @@ impl Roster {
         version: Option<i64>,
     ) -> Result<User> {
         policy::require_admin(&caller.user)?;
+        want.validate()?;
+        let want_email = want.email()?;
         let mut user = self.find_user(caller, &UserRef::Id(uid)).await?;
         if version.is_some_and(|v| v != user.version) {
             return Err(Error::Stale("the user changed since that version"));
@@ -116,11 +274,13 @@ impl Roster {
         let mut audits = Vec::new();
         let mut login_switch = None;
         let mut new_token = None;
+        let mut invited = None;
 
-        if want.active != is_active(&user) {
+        let active = want.active.unwrap_or_else(|| is_active(&user));
+        if active != is_active(&user) {
             policy::require_may_manage(&caller.user, &user, Managing::State)?;
             let now = now_ms();
-            match (user.state, want.active) {
+            match (user.state, active) {
                 (UserState::Pending, false) => {
                     user.inactive = true;
                     tx.extend(user.invite_hash.take().map(|h| tokens::discard_op(&h)));
@@ -128,7 +288,7 @@ impl Roster {
                 }
                 (UserState::Pending, true) => {
                     let token =
-                        NewToken::invite(user.id, aid, &want.email, self.settings.invite_ttl_ms)?;
+                        NewToken::invite(user.id, aid, &want_email, self.settings.invite_ttl_ms)?;
                     user.inactive = false;
                     user.invite_hash = Some(token.hash.clone());
                     new_token = Some(token);
@@ -147,14 +307,14 @@ impl Roster {
                 }
             }
         }
-        if want.email != user.email {
+        if want_email != user.email {
             if user.state != UserState::Pending {
                 return Err(Error::invalid(
                     "userName",
                     "the e-mail of a user who signed up cannot be changed",
                 ));
             }
-            if let Some(claim) = claims::get(self.table.as_ref(), &want.email).await? {
+            if let Some(claim) = claims::get(self.table.as_ref(), &want_email).await? {
                 if claim.account_id == aid {
                     return Err(Error::conflict(
                         "email",
@@ -163,21 +323,62 @@ impl Roster {
                 }
             }
             tx.push(claims::uninvite_op(aid, &user.email));
-            let moved = claims::invite_op(aid, &want.email, user.id)?;
-            tx.push(moved);
+            let moved = claims::invite_op(aid, &want_email, user.id)?;
+            invited = Some(tx.push(moved));
             // The old link went to the old address; a new one goes to the
             // new (unless one was just made for it, above).
             if new_token.is_none() {
                 if let Some(h) = user.invite_hash.take() {
                     tx.push(tokens::discard_op(&h));
                     let token =
-                        NewToken::invite(user.id, aid, &want.email, self.settings.invite_ttl_ms)?;
+                        NewToken::invite(user.id, aid, &want_email, self.settings.invite_ttl_ms)?;
                     user.invite_hash = Some(token.hash.clone());
                     new_token = Some(token);
                 }
             }
-            user.email = want.email.clone();
+            user.email = want_email.clone();
             fields.push("email");
+        }
+        // The `userName` claim moves with a name that is no address.
+        let mut claimed = None;
+        let (had, wants) = (held_claim(&user).map(str::to_string), want.name_claim());
+        let fold = |n: &str| claims::fold_scim_name(n);
+        if had.as_deref().map(fold) != wants.map(fold) {
+            tx.extend(
+                had.as_deref()
+                    .map(|n| claims::release_scim_name_op(aid, n, user.id)),
+            );
+            if let Some(name) = wants {
+                claimed = Some(tx.push(claims::scim_name_op(aid, name, user.id)?));
+            }
+        }
+        let role_wanted = match want.role()? {
+            Some(role) => Some(role),
+            // Roles the client set, and took away: the default role.
+            None if user.scim.as_ref().is_some_and(|p| p.roles.is_some()) => Some(Role::User),
+            None => None,
+        };
+        let profile = want.profile();
+        if user.scim.as_ref() != Some(&profile) {
+            for (field, changed) in [
+                (
+                    "userName",
+                    user.scim.as_ref().map(|p| &p.user_name) != Some(&profile.user_name),
+                ),
+                (
+                    "emails",
+                    user.scim.as_ref().map(|p| &p.emails) != Some(&profile.emails),
+                ),
+                (
+                    "roles",
+                    user.scim.as_ref().map(|p| &p.roles) != Some(&profile.roles),
+                ),
+            ] {
+                if changed && !fields.contains(&field) {
+                    fields.push(field);
+                }
+            }
+            user.scim = Some(profile);
         }
         if want.first.as_str() != user.first {
             user.first = want.first.as_str().to_string();
@@ -192,7 +393,7 @@ impl Roster {
             fields.push("externalId");
         }
         let mut role_change = None;
-        if let Some(role) = want.role.filter(|r| *r != user.role) {
+        if let Some(role) = role_wanted.filter(|r| *r != user.role) {
             policy::require_may_manage(&caller.user, &user, Managing::Role)?;
             policy::require_grantable(&caller.user, role)?;
             counts = Counts::seat(role, 1);
@@ -230,7 +431,15 @@ impl Roster {
             let detail = json!({"from": from.as_str(), "to": to.as_str()});
             tx.push(self.audit_for(caller, "user/updateRole", target.clone(), detail)?);
         }
-        self.write_counted(aid, tx, counts, |_| None).await?;
+        self.write_counted(aid, tx, counts, |failed| {
+            if Some(failed) == claimed {
+                Some(name_taken())
+            } else {
+                (Some(failed) == invited)
+                    .then(|| Error::conflict("email", "this email is already invited"))
+            }
+        })
+        .await?;
         if copied {
             self.refresh_copies(&user).await;
         }

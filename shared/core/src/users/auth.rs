@@ -18,9 +18,16 @@ pub struct Caller {
     /// the account (then `user` is a stand-in admin that is never stored;
     /// see `scim::tokens`).
     pub actor: Actor,
+    /// Whether `user` is such a stand-in: it is nobody, and never "self".
+    pub stand_in: bool,
 }
 
 impl Caller {
+    /// Whether `uid` is the caller itself (a SCIM token's stand-in is no one).
+    pub fn is(&self, uid: crate::domain::UserId) -> bool {
+        !self.stand_in && self.user.id == uid
+    }
+
     /// Whether the caller's session is still good on `user` as it now stands:
     /// what a write re-applied after a race checks, so that it cannot
     /// outlive a sign-out that landed in between.
@@ -50,6 +57,7 @@ impl Roster {
         }
         Ok(Caller {
             actor: Actor::user(&user),
+            stand_in: false,
             user,
             session: subject.session,
             session_started: subject.session_started,

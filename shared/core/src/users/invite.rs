@@ -29,6 +29,10 @@ pub(crate) struct Invitee {
     pub external_id: Option<String>,
     /// Deactivated by its identity provider from the start: no link, no mail.
     pub inactive: bool,
+    /// What a SCIM client stated beyond roster's fields.
+    pub scim: Option<crate::repo::ScimProfile>,
+    /// The SCIM `userName` to claim (one that is no e-mail address).
+    pub name_claim: Option<String>,
 }
 
 impl Roster {
@@ -49,6 +53,8 @@ impl Roster {
             role,
             external_id: None,
             inactive: false,
+            scim: None,
+            name_claim: None,
         };
         let (user, url) = self.invite_user(caller, invitee).await?;
         Ok((user, url.unwrap_or_default()))
@@ -68,6 +74,8 @@ impl Roster {
             role,
             external_id,
             inactive,
+            scim,
+            name_claim,
         } = invitee;
         policy::require_admin(&caller.user)?;
         policy::require_grantable(&caller.user, role)?;
@@ -104,10 +112,15 @@ impl Roster {
         user.invite_hash = token.as_ref().map(|t| t.hash.clone());
         user.external_id = external_id;
         user.inactive = inactive;
+        user.scim = scim;
         let mut tx = Tx::new();
         tx.push(user.insert_op()?);
         let invited = tx.push(claims::invite_op(aid, &email, uid)?);
         let joined = tx.push(claims::not_member_op(aid, &email));
+        let named = match &name_claim {
+            Some(name) => Some(tx.push(claims::scim_name_op(aid, name, uid)?)),
+            None => None,
+        };
         if let Some(token) = &token {
             tx.push(token.insert_op()?);
         }
@@ -116,6 +129,8 @@ impl Roster {
         self.write_counted(aid, tx, Counts::seat(role, 1), |failed| {
             if failed == joined {
                 Some(already_member())
+            } else if Some(failed) == named {
+                Some(crate::scim::name_taken())
             } else {
                 (failed == invited)
                     .then(|| Error::conflict("email", "this email is already invited"))

@@ -63,7 +63,7 @@ impl Roster {
                 }
             },
         };
-        if uid == caller.user.id {
+        if caller.is(uid) {
             return Ok(caller.user.clone());
         }
         users::get(table, aid, uid)
@@ -81,7 +81,7 @@ impl Roster {
         let aid = caller.user.account_id;
         let table = self.table.as_ref();
         match target {
-            UserRef::Id(uid) if *uid != caller.user.id => users::get_with_account(table, aid, *uid)
+            UserRef::Id(uid) if !caller.is(*uid) => users::get_with_account(table, aid, *uid)
                 .await?
                 .ok_or(Error::NotFound(NOT_FOUND)),
             _ => {
@@ -277,8 +277,22 @@ impl Roster {
     /// signs it out everywhere (its sessions die with its user item). A
     /// tombstone records that it was a user.
     pub async fn remove_user(&self, caller: &Caller, target: UserRef) -> Result<()> {
+        self.remove_user_at(caller, target, None).await
+    }
+
+    /// [`Roster::remove_user`], only while the user is at `version` (SCIM
+    /// `If-Match`): the removal is conditional on it.
+    pub async fn remove_user_at(
+        &self,
+        caller: &Caller,
+        target: UserRef,
+        version: Option<i64>,
+    ) -> Result<()> {
         policy::require_admin(&caller.user)?;
         let user = self.find_user(caller, &target).await?;
+        if version.is_some_and(|v| v != user.version) {
+            return Err(Error::Stale("the user changed since that version"));
+        }
         policy::require_may_manage(&caller.user, &user, Managing::Remove)?;
         let aid = user.account_id;
         // A user in more groups than one transaction holds leaves some first.
@@ -290,6 +304,10 @@ impl Roster {
         tx.extend(self.leave_ops(&user).await?);
         let detail = json!({"role": user.role.as_str()});
         tx.push(self.audit_for(caller, "user/remove", Target::user(&user), detail)?);
+        // Its SCIM `userName`, when that held a claim of its own.
+        tx.extend(
+            crate::scim::held_claim(&user).map(|n| claims::release_scim_name_op(aid, n, user.id)),
+        );
         match user.state {
             UserState::Pending => {
                 tx.push(claims::uninvite_op(aid, &user.email));

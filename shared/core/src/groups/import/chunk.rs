@@ -198,6 +198,8 @@ impl Chunk {
                 members: members.get(gid).copied().unwrap_or(0),
                 created: now,
                 updated: now,
+                external_id: None,
+                version: 0,
             };
             tx.push(group.insert_op()?);
             tx.push(groups::claim_op(aid, name, *gid)?);
