@@ -41,7 +41,7 @@ fn every_operation_has_an_event_file() {
         .count();
     assert_eq!(
         files,
-        OPERATIONS.len() + ROUTES.len() + PAGES.len() + 2,
+        OPERATIONS.len() + ROUTES.len() + PAGES.len() + 2 + roster_api::scim::ROUTES.len(),
         "events/ holds files for no operation"
     );
     let missing: Vec<_> = ROUTES
@@ -101,7 +101,12 @@ async fn every_compatibility_event_runs_through_its_functions_router_only() {
     for route in ROUTES {
         let text = std::fs::read_to_string(compat_event_file(route)).unwrap();
         let query_token = (route.auth == Auth::QueryToken).then_some(route.path);
-        for function in [Function::Public, Function::Read, Function::Write] {
+        for function in [
+            Function::Public,
+            Function::Read,
+            Function::Write,
+            Function::Scim,
+        ] {
             let (status, text) = run_event(&app, &text, function, query_token).await;
             let unrouted = text.contains("no such operation");
             if function == route.function {
@@ -119,7 +124,12 @@ async fn every_event_runs_through_its_functions_router_only() {
     let app = TestApp::new().await;
     for op in OPERATIONS {
         let text = std::fs::read_to_string(event_file(op.path)).unwrap();
-        for function in [Function::Public, Function::Read, Function::Write] {
+        for function in [
+            Function::Public,
+            Function::Read,
+            Function::Write,
+            Function::Scim,
+        ] {
             let (status, text) = run_event(&app, &text, function, None).await;
             let v: serde_json::Value = serde_json::from_str(&text).unwrap();
             let unrouted = v["error"]["message"] == "no such operation";
@@ -154,7 +164,12 @@ async fn every_page_event_runs_through_the_public_functions_router_only() {
         .chain([roster_api::pages::ASSETS_ROUTE, roster_api::openapi::ROUTE]);
     for path in paths {
         let text = std::fs::read_to_string(page_event_file(path)).unwrap();
-        for function in [Function::Public, Function::Read, Function::Write] {
+        for function in [
+            Function::Public,
+            Function::Read,
+            Function::Write,
+            Function::Scim,
+        ] {
             let (status, body) = run_event(&app, &text, function, None).await;
             if function == Function::Public {
                 assert_eq!(status, 200, "{path}: {body}");
@@ -164,6 +179,77 @@ async fn every_page_event_runs_through_the_public_functions_router_only() {
                     body.contains("no such operation"),
                     "{path} is served by {function:?} too"
                 );
+            }
+        }
+    }
+}
+
+/// `GET /scim/v2/Users/{id}` → `events/scim-get-users-id.json`.
+fn scim_event_file(route: &roster_api::scim::Route) -> std::path::PathBuf {
+    let mut words = Vec::new();
+    for part in route.path.split('/').filter(|p| !p.is_empty()) {
+        let part = match part {
+            "scim" | "v2" => continue,
+            "{id}" => "id".to_string(),
+            ".search" => "search".to_string(),
+            p => {
+                let mut w = String::new();
+                for (i, c) in p.chars().enumerate() {
+                    if c.is_ascii_uppercase() && i > 0 {
+                        w.push('-');
+                    }
+                    w.push(c.to_ascii_lowercase());
+                }
+                w
+            }
+        };
+        words.push(part);
+    }
+    let method = route.method.as_str().to_lowercase();
+    let name = if words.is_empty() {
+        format!("scim-{method}.json")
+    } else {
+        format!("scim-{method}-{}.json", words.join("-"))
+    };
+    event_file("x").with_file_name(name)
+}
+
+#[tokio::test]
+async fn every_scim_event_runs_through_the_scim_functions_router_only() {
+    let app = TestApp::new().await;
+    let secret = app.scim_token().await;
+    for route in roster_api::scim::ROUTES {
+        let file = scim_event_file(route);
+        let text = std::fs::read_to_string(&file).unwrap_or_else(|_| panic!("no {file:?}"));
+        for function in [
+            Function::Public,
+            Function::Read,
+            Function::Write,
+            Function::Scim,
+        ] {
+            let req = lambda_http::request::from_str(&text).unwrap();
+            let (mut parts, body) = req.into_parts();
+            let bearer = format!("Bearer {secret}");
+            parts
+                .headers
+                .insert("authorization", bearer.parse().unwrap());
+            let req = axum::http::Request::from_parts(parts, Body::from(body.to_vec()));
+            let res = router_for(function, app.roster.clone())
+                .oneshot(req)
+                .await
+                .unwrap();
+            let status = res.status();
+            let bytes = res.into_body().collect().await.unwrap().to_bytes();
+            let text = String::from_utf8_lossy(&bytes);
+            let unrouted = text.contains("no such operation");
+            if function == roster_api::scim::FUNCTION {
+                assert!(!unrouted, "{}: {status} {text}", route.path);
+                // Bulk is a clean 501; nothing else fails.
+                let fault = status.as_u16() >= 500 && status.as_u16() != 501;
+                assert!(!fault, "{}: {status} {text}", route.path);
+                assert_ne!(status.as_u16(), 401, "{}: {text}", route.path);
+            } else {
+                assert!(unrouted, "{} is served by {function:?} too", route.path);
             }
         }
     }

@@ -54,7 +54,29 @@ fn every_operation_compatibility_route_and_page_has_one_route_on_its_function() 
                 )
             }),
         );
-    let expected: BTreeSet<_> = native.chain(compat).chain(pages).collect();
+    let scim_function = resource_name(roster_api::scim::FUNCTION);
+    let scim = roster_api::scim::ROUTES
+        .iter()
+        .map(|r| {
+            (
+                scim_function.clone(),
+                r.method.as_str().to_string(),
+                r.path.to_string(),
+            )
+        })
+        .chain([
+            (
+                scim_function.clone(),
+                "GET".into(),
+                roster_api::scim::BASE.into(),
+            ),
+            (
+                scim_function.clone(),
+                "ANY".into(),
+                roster_api::scim::GATEWAY_CATCH_ALL.into(),
+            ),
+        ]);
+    let expected: BTreeSet<_> = native.chain(compat).chain(pages).chain(scim).collect();
     assert_eq!(routes(&template()), expected);
 }
 
@@ -76,10 +98,12 @@ fn the_read_function_holds_no_write_action() {
 }
 
 #[test]
-fn mail_goes_out_from_write_and_public_only() {
+fn mail_goes_out_from_write_public_and_scim_only() {
     let text = template();
-    // Invites from write; reset and registration links from public.
+    // Invites from write (and scim, for provisioned users); reset and
+    // registration links from public.
     assert!(resource(&text, "WriteFunction").contains("ses:SendEmail"));
+    assert!(resource(&text, "ScimFunction").contains("ses:SendEmail"));
     assert!(resource(&text, "PublicFunction").contains("ses:SendEmail"));
     assert!(!resource(&text, "ReadFunction").contains("ses:"));
 }
@@ -89,4 +113,30 @@ fn only_the_write_function_administers_mfa() {
     let text = template();
     assert!(resource(&text, "WriteFunction").contains("AdminSetUserMFAPreference"));
     assert!(!resource(&text, "PublicFunction").contains("AdminSetUserMFAPreference"));
+}
+
+#[test]
+fn the_scim_function_holds_only_what_scim_calls() {
+    let text = template();
+    let scim = resource(&text, "ScimFunction");
+    assert!(scim.contains("Binary: roster-scim"), "{scim}");
+    for needed in [
+        "dynamodb:TransactWriteItems",
+        "ses:SendEmail",
+        "cognito-idp:AdminDisableUser",
+    ] {
+        // TransactWriteItems is granted as the writes it holds.
+        let needed = needed.replace("dynamodb:TransactWriteItems", "dynamodb:ConditionCheckItem");
+        assert!(scim.contains(&needed), "ScimFunction lacks {needed}");
+    }
+    // No password, MFA or sign-in administration: SCIM never sets a password.
+    for action in [
+        "AdminSetUserPassword",
+        "AdminInitiateAuth",
+        "AdminSetUserMFAPreference",
+        "AdminCreateUser",
+        "AdminRespondToAuthChallenge",
+    ] {
+        assert!(!scim.contains(action), "ScimFunction may {action}");
+    }
 }

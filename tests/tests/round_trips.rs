@@ -8,6 +8,7 @@
 use roster_aws::CallLog;
 use roster_tests::app::{token_of, Backend, Options, TestApp, PASSWORD};
 use roster_tests::infra::{resource, resource_name, template};
+use roster_tests::scim::{okta_user, patch_op};
 use roster_tests::totp;
 use serde_json::json;
 
@@ -676,5 +677,241 @@ fn iam_actions(call: &str) -> Vec<String> {
         }
         ("Cognito Identity Provider", op) => vec![format!("cognito-idp:{op}")],
         _ => panic!("no IAM mapping for {call}"),
+    }
+}
+
+/// `(route, calls)` of SCIM, in the README's order. Each request reads the
+/// token and the admin who made it first.
+const SCIM_BUDGET: &[(&str, &[&str])] = &[
+    (
+        "POST /Users",
+        &[
+            "DynamoDB.GetItem",
+            "DynamoDB.GetItem",
+            "DynamoDB.BatchGetItem",
+            "DynamoDB.TransactWriteItems",
+            "SESv2.SendEmail",
+        ],
+    ),
+    (
+        "GET /Users/{id}",
+        &["DynamoDB.GetItem", "DynamoDB.GetItem", "DynamoDB.GetItem"],
+    ),
+    (
+        "GET /Users?filter=userName eq",
+        &[
+            "DynamoDB.GetItem",
+            "DynamoDB.GetItem",
+            "DynamoDB.GetItem",
+            "DynamoDB.GetItem",
+            "DynamoDB.GetItem",
+        ],
+    ),
+    (
+        "GET /Users",
+        &["DynamoDB.GetItem", "DynamoDB.GetItem", "DynamoDB.Query"],
+    ),
+    (
+        "PATCH /Users/{id}",
+        &[
+            "DynamoDB.GetItem",
+            "DynamoDB.GetItem",
+            "DynamoDB.GetItem",
+            "DynamoDB.GetItem",
+            "DynamoDB.TransactWriteItems",
+        ],
+    ),
+    (
+        "PUT /Users/{id}",
+        &[
+            "DynamoDB.GetItem",
+            "DynamoDB.GetItem",
+            "DynamoDB.GetItem",
+            "DynamoDB.TransactWriteItems",
+        ],
+    ),
+    (
+        "PATCH /Users/{id} (deactivate)",
+        &[
+            "DynamoDB.GetItem",
+            "DynamoDB.GetItem",
+            "DynamoDB.GetItem",
+            "DynamoDB.GetItem",
+            "DynamoDB.TransactWriteItems",
+            "Cognito Identity Provider.AdminDisableUser",
+        ],
+    ),
+    (
+        "POST /Groups",
+        &[
+            "DynamoDB.GetItem",
+            "DynamoDB.GetItem",
+            "DynamoDB.BatchGetItem",
+            "DynamoDB.BatchGetItem",
+            "DynamoDB.TransactWriteItems",
+            "DynamoDB.BatchGetItem",
+            "DynamoDB.BatchGetItem",
+            "DynamoDB.TransactWriteItems",
+            "DynamoDB.GetItem",
+            "DynamoDB.GetItem",
+            "DynamoDB.Query",
+            "DynamoDB.BatchGetItem",
+        ],
+    ),
+    (
+        "GET /Groups/{id}",
+        &[
+            "DynamoDB.GetItem",
+            "DynamoDB.GetItem",
+            "DynamoDB.GetItem",
+            "DynamoDB.Query",
+            "DynamoDB.BatchGetItem",
+        ],
+    ),
+    (
+        "GET /Groups?excludedAttributes=members",
+        &["DynamoDB.GetItem", "DynamoDB.GetItem", "DynamoDB.Query"],
+    ),
+    (
+        "PATCH /Groups/{id} (add a member)",
+        &[
+            "DynamoDB.GetItem",
+            "DynamoDB.GetItem",
+            "DynamoDB.GetItem",
+            "DynamoDB.Query",
+            "DynamoDB.BatchGetItem",
+            "DynamoDB.GetItem",
+            "DynamoDB.BatchGetItem",
+            "DynamoDB.BatchGetItem",
+            "DynamoDB.BatchGetItem",
+            "DynamoDB.TransactWriteItems",
+            "DynamoDB.GetItem",
+        ],
+    ),
+    (
+        "DELETE /Groups/{id}",
+        &[
+            "DynamoDB.GetItem",
+            "DynamoDB.GetItem",
+            "DynamoDB.GetItem",
+            "DynamoDB.GetItem",
+            "DynamoDB.TransactWriteItems",
+            "DynamoDB.Query",
+            "DynamoDB.Query",
+            "DynamoDB.BatchGetItem",
+            "DynamoDB.TransactWriteItems",
+        ],
+    ),
+    (
+        "DELETE /Users/{id}",
+        &[
+            "DynamoDB.GetItem",
+            "DynamoDB.GetItem",
+            "DynamoDB.GetItem",
+            "DynamoDB.TransactWriteItems",
+        ],
+    ),
+    (
+        "GET /ServiceProviderConfig",
+        &["DynamoDB.GetItem", "DynamoDB.GetItem"],
+    ),
+];
+
+#[tokio::test]
+async fn every_scim_route_stays_within_its_aws_call_budget() {
+    if roster_tests::aws::endpoint().is_none() {
+        eprintln!("skipped: no AWS emulator");
+        return;
+    }
+    let calls = CallLog::default();
+    let app = TestApp::with(Options {
+        backend: Some(Backend::Aws),
+        calls: Some(calls.clone()),
+        ..Options::default()
+    })
+    .await;
+    let token = app.scim_token().await;
+    let bob = app.member("bob@example.com", "user").await;
+    let mut seen: Vec<(String, Vec<String>)> = Vec::new();
+    let mut check = |route: &str, got: Vec<String>| {
+        let want: Vec<String> = SCIM_BUDGET
+            .iter()
+            .find(|(name, _)| *name == route)
+            .map(|(_, c)| c.iter().map(|c| c.to_string()).collect())
+            .unwrap_or_default();
+        let (mut g, mut w) = (got.clone(), want.clone());
+        g.sort();
+        w.sort();
+        assert_eq!(g, w, "{route}: update its budget here and in the README");
+        seen.push((route.to_string(), got));
+    };
+    let user = okta_user("ivy@example.com", "Ivy", "Ng");
+    calls.take();
+    let u = app
+        .scim("POST", "/Users", &token, Some(user))
+        .await
+        .expect(201);
+    check("POST /Users", calls.take());
+    let upath = format!("/Users/{}", u["id"].as_str().unwrap());
+    app.scim("GET", &upath, &token, None).await.expect(200);
+    check("GET /Users/{id}", calls.take());
+    let q = "/Users?filter=userName%20eq%20%22ivy%40example.com%22";
+    app.scim("GET", q, &token, None).await.expect(200);
+    check("GET /Users?filter=userName eq", calls.take());
+    app.scim("GET", "/Users", &token, None).await.expect(200);
+    check("GET /Users", calls.take());
+    let p = patch_op(json!([{"op": "replace", "path": "name.givenName", "value": "Ivana"}]));
+    app.scim("PATCH", &upath, &token, Some(p)).await.expect(200);
+    check("PATCH /Users/{id}", calls.take());
+    let mut put = u.clone();
+    put["name"]["familyName"] = json!("Ngata");
+    app.scim("PUT", &upath, &token, Some(put)).await.expect(200);
+    check("PUT /Users/{id}", calls.take());
+    let off = patch_op(json!([{"op": "replace", "path": "active", "value": false}]));
+    app.scim("PATCH", &format!("/Users/{}", bob.id), &token, Some(off))
+        .await
+        .expect(200);
+    check("PATCH /Users/{id} (deactivate)", calls.take());
+    let g = app
+        .scim(
+            "POST",
+            "/Groups",
+            &token,
+            Some(json!({"displayName": "Eng", "members": [{"value": bob.id}]})),
+        )
+        .await
+        .expect(201);
+    check("POST /Groups", calls.take());
+    let gpath = format!("/Groups/{}", g["id"].as_str().unwrap());
+    app.scim("GET", &gpath, &token, None).await.expect(200);
+    check("GET /Groups/{id}", calls.take());
+    app.scim("GET", "/Groups?excludedAttributes=members", &token, None)
+        .await
+        .expect(200);
+    check("GET /Groups?excludedAttributes=members", calls.take());
+    let add = patch_op(json!([{"op": "add", "path": "members", "value": [{"value": u["id"]}]}]));
+    app.scim("PATCH", &gpath, &token, Some(add)).await;
+    check("PATCH /Groups/{id} (add a member)", calls.take());
+    app.scim("DELETE", &gpath, &token, None).await;
+    check("DELETE /Groups/{id}", calls.take());
+    app.scim("DELETE", &upath, &token, None).await;
+    check("DELETE /Users/{id}", calls.take());
+    app.scim("GET", "/ServiceProviderConfig", &token, None)
+        .await
+        .expect(200);
+    check("GET /ServiceProviderConfig", calls.take());
+
+    // The SCIM function's IAM policy allows every call it made.
+    let text = template();
+    let policy = resource(&text, &resource_name(roster_api::scim::FUNCTION));
+    for (route, calls) in &seen {
+        for call in calls {
+            for action in iam_actions(call) {
+                assert!(
+                    policy.contains(&action),
+                    "{route} calls {call}, but ScimFunction lacks {action}"
+                );
+            }
+        }
     }
 }

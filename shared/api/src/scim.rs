@@ -41,6 +41,9 @@ use crate::Function;
 
 /// Where SCIM is served.
 pub const BASE: &str = "/scim/v2";
+/// The API Gateway route that sends everything else under [`BASE`] to the
+/// SCIM function (for its SCIM 404s and 405s), as the SAM template writes it.
+pub const GATEWAY_CATCH_ALL: &str = "/scim/v2/{proxy+}";
 /// The largest body read: a group PUT with every member of a large team.
 pub const BODY_LIMIT: usize = 1024 * 1024;
 

@@ -349,8 +349,15 @@ pub async fn resources(
             .await
             .map_err(super::list::too_many)?,
     };
-    let groups = if query.shape.omits("groups") || users.is_empty() {
+    // A user or a few (a lookup): their groups by key; more: all of them.
+    let groups = if query.shape.omits("groups") || users.iter().all(|u| u.groups.is_empty()) {
         Vec::new()
+    } else if users.len() <= 10 {
+        let mut mine = Vec::new();
+        for u in &users {
+            mine.extend(roster.provisioned_groups_of(caller, u).await?);
+        }
+        mine
     } else {
         roster.all_groups(caller).await?
     };
