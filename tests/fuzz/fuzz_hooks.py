@@ -39,7 +39,11 @@ class SeededAdmin:
 
     def set(self, case, data, ctx):
         schemes = {name for requirement in case.operation.definition.raw.get("security", []) for name in requirement}
-        if "bearer" in schemes:
+        if "scimToken" in schemes:
+            # SCIM: the SCIM token tests/fuzz/seed.py made for the account.
+            scim = open(os.environ["ROSTER_FUZZ_SCIM_TOKEN_FILE"]).read().strip()
+            case.headers = {**(case.headers or {}), "Authorization": f"Bearer {scim}"}
+        elif "bearer" in schemes:
             case.headers = {**(case.headers or {}), "Authorization": f"Bearer {data}"}
         elif "queryToken" in schemes:
             case.query = {**(case.query or {}), "token": data}

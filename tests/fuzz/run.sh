@@ -34,6 +34,7 @@ rm -rf "$OUT"
 mkdir -p "$OUT"
 export ROSTER_FUZZ_OWNER=owner@fuzz.test ROSTER_FUZZ_ADMINS=20
 export ROSTER_FUZZ_PASSWORD='fuzzing is a long passphrase'
+export ROSTER_FUZZ_SCIM_TOKEN_FILE="$PWD/$OUT/scim-token"
 . tests/server.sh
 start_server "$OUT" --owner-email "$ROSTER_FUZZ_OWNER" --owner-password "$ROSTER_FUZZ_PASSWORD" \
   --plan business
@@ -71,9 +72,16 @@ admin, anonymous = entries("admin"), entries("anonymous")
 total = len(admin) + len(anonymous)
 print(f"== Schemathesis sent {total} requests in {elapsed} s ({len(admin)} as an admin, {len(anonymous)} with no credentials)")
 assert total >= least, f"fewer than {least} requests: raise max-examples in tests/fuzz/schemathesis.toml"
+import re
+# A request's path as the document names it (`/scim/v2/Users/{id}`).
+templates = [(p, re.compile("^" + re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(p)) + "$")) for p in doc["paths"]]
+def documented(path):
+    if path in doc["paths"]:
+        return path
+    return next((p for p, r in templates if "{" in p and r.match(path)), path)
 answered = {}
 for e in admin:
-    path = "/" + e["request"]["url"].split("?")[0].split("/", 3)[3]
+    path = documented("/" + e["request"]["url"].split("?")[0].split("/", 3)[3])
     key = (e["request"]["method"].lower(), path)
     answered.setdefault(key, set()).add(e["response"]["status"])
 secured = [(m, p) for p, item in doc["paths"].items() for m, o in item.items() if o.get("security")]

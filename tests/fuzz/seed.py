@@ -39,4 +39,9 @@ for n in range(int(os.environ["ROSTER_FUZZ_ADMINS"])):
 member = joined(owner, "member@fuzz.test", "user")
 group = call("group/create", {"name": "Seeded", "description": "made by seed.py"}, owner)
 call("group/assign", {"assignments": [{"userId": member, "groupId": group["id"]}]}, owner)
-print(f"seeded: an admin, a member, group {group['id']}")
+# The SCIM token the first pass's SCIM operations present (made by the
+# owner, whom the fuzzer cannot demote, so the token outlives the run).
+scim = call("account/scimTokenCreate", {"name": "Schemathesis"}, owner)["secret"]
+with open(os.environ["ROSTER_FUZZ_SCIM_TOKEN_FILE"], "w") as f:
+    f.write(scim)
+print(f"seeded: an admin, a member, group {group['id']}, a SCIM token")

@@ -186,6 +186,45 @@ def main():
     assert text.status_code == 200, text.content
     ok(op("local_api", "compat_post_user_set_mfa").sync_detailed(client=ada_local, body=m.CompatSetMfa(enabled=True, user_code=totp(text.content.decode()))), None)
 
+    # SCIM, as an identity provider with the account's SCIM token.
+    made = ok(op("account", "account_scim_token_create").sync_detailed(client=owner, body=m.ScimTokenCreateBody(name="Generated")), m.ScimTokenMade)
+    scim = client(made.secret)
+    ok(op("scim", "scim_get_service_provider_config").sync_detailed(client=scim), m.ScimDiscovery)
+    ok(op("scim", "scim_get_resource_types").sync_detailed(client=scim), m.ScimListOfScimDiscovery)
+    ok(op("scim", "scim_get_resource_types_id").sync_detailed(client=scim, id="User"), m.ScimDiscovery)
+    ok(op("scim", "scim_get_schemas").sync_detailed(client=scim), m.ScimListOfScimDiscovery)
+    ok(op("scim", "scim_get_schemas_id").sync_detailed(client=scim, id="urn:ietf:params:scim:schemas:core:2.0:Group"), m.ScimDiscovery)
+    new = m.ScimUserIn(user_name="hal@gen.test", name=m.ScimName(given_name="Hal"), emails=[m.ScimEmailIn(value="hal@gen.test", type_="work", primary=True)], external_id="gen-hal")
+    hal = ok(op("scim", "scim_post_users").sync_detailed(client=scim, body=new), m.ScimUser, 201)
+    assert hal.user_name == "hal@gen.test" and hal.external_id == "gen-hal", hal
+    found = ok(op("scim", "scim_get_users").sync_detailed(client=scim, filter_='userName eq "hal@gen.test"', start_index=1, count=10), m.ScimListOfScimUser)
+    assert found.total_results == 1, found
+    search = m.ScimSearchRequest(schemas=["urn:ietf:params:scim:api:messages:2.0:SearchRequest"], filter_='externalId eq "gen-hal"')
+    ok(op("scim", "scim_post_users_search").sync_detailed(client=scim, body=search), m.ScimListOfScimUser)
+    hal = ok(op("scim", "scim_get_users_id").sync_detailed(client=scim, id=hal.id, attributes="userName,meta"), m.ScimUser)
+    new.name = m.ScimName(given_name="Hal", family_name="Nine")
+    hal = ok(op("scim", "scim_put_users_id").sync_detailed(client=scim, id=hal.id, body=new, if_match=hal.meta.version), m.ScimUser)
+    assert hal.name.family_name == "Nine", hal
+    patch = m.ScimPatchOp(schemas=["urn:ietf:params:scim:api:messages:2.0:PatchOp"], operations=[m.ScimPatchOperation(op="Replace", path="active", value=False)])
+    hal = ok(op("scim", "scim_patch_users_id").sync_detailed(client=scim, id=hal.id, body=patch), m.ScimUser)
+    assert hal.active is False, hal
+    crew = ok(op("scim", "scim_post_groups").sync_detailed(client=scim, body=m.ScimGroupIn(display_name="Crew", members=[m.ScimMemberIn(value=hal.id)])), m.ScimGroup, 201)
+    ok(op("scim", "scim_get_groups").sync_detailed(client=scim, filter_='displayName eq "Crew"', excluded_attributes="members"), m.ScimListOfScimGroup)
+    search = m.ScimSearchRequest(schemas=["urn:ietf:params:scim:api:messages:2.0:SearchRequest"], count=5)
+    ok(op("scim", "scim_post_groups_search").sync_detailed(client=scim, body=search), m.ScimListOfScimGroup)
+    ok(op("scim", "scim_post_search").sync_detailed(client=scim, body=search), m.ScimListOfResource)
+    crew = ok(op("scim", "scim_get_groups_id").sync_detailed(client=scim, id=crew.id), m.ScimGroup)
+    ok(op("scim", "scim_put_groups_id").sync_detailed(client=scim, id=crew.id, body=m.ScimGroupIn(display_name="Crew 2", members=[])), m.ScimGroup)
+    add = m.ScimPatchOp(schemas=["urn:ietf:params:scim:api:messages:2.0:PatchOp"], operations=[m.ScimPatchOperation(op="add", path="members", value=[{"value": hal.id}])])
+    ok(op("scim", "scim_patch_groups_id").sync_detailed(client=scim, id=crew.id, body=add), None, 204)
+    ok(op("scim", "scim_delete_groups_id").sync_detailed(client=scim, id=crew.id), None, 204)
+    ok(op("scim", "scim_delete_users_id").sync_detailed(client=scim, id=hal.id), None, 204)
+    tokens = ok(op("account", "account_scim_tokens").sync_detailed(client=owner, body=m.Empty()), m.ScimTokenList)
+    assert [t.id for t in tokens.tokens] == [made.token.id], tokens
+    ok(op("account", "account_scim_token_revoke").sync_detailed(client=owner, body=m.ScimTokenRevokeBody(id=made.token.id)), m.Done)
+    gone = op("scim", "scim_get_users").sync_detailed(client=client(made.secret))
+    assert gone.status_code == 401, gone.status_code
+
     # Then the groups this left behind, and Bob.
     ok(op("group", "group_remove").sync_detailed(client=owner, body=m.IdBody(id=group.id)), m.Done)
 

@@ -91,7 +91,7 @@ pub struct Exchange<'a> {
 
 /// Holds one exchange to the document; panics, saying why, when it breaks it.
 pub fn check(x: &Exchange) {
-    let Some(item) = DOCUMENT["paths"].get(x.path) else {
+    let Some(item) = path_item(x.path) else {
         return;
     };
     let method = x.method.to_ascii_lowercase();
@@ -136,7 +136,7 @@ fn check_answer(label: &str, operation: &Value, x: &Exchange) {
             content.keys().collect::<Vec<_>>()
         );
     };
-    if media != "application/json" {
+    if media != "application/json" && !media.ends_with("+json") {
         return;
     }
     let body: Value = serde_json::from_slice(x.answer)
@@ -152,9 +152,10 @@ fn check_answer(label: &str, operation: &Value, x: &Exchange) {
 
 /// Whether the request fits the document: its query parameters and body.
 fn fits(label: &str, operation: &Value, x: &Exchange) -> Result<(), String> {
+    // The query's parameters (a path's `{id}` and headers are not checked here).
     let params: Vec<&Value> = operation["parameters"]
         .as_array()
-        .map(|p| p.iter().collect())
+        .map(|p| p.iter().filter(|p| p["in"] == "query").collect())
         .unwrap_or_default();
     let query_token = operation["security"] == json!([{"queryToken": []}]);
     let pairs: Vec<(String, String)> = match serde_urlencoded_pairs(x.query) {
@@ -203,7 +204,11 @@ fn fits(label: &str, operation: &Value, x: &Exchange) -> Result<(), String> {
             Err(_) => return Err("the body is not JSON".into()),
         }
     };
-    let schema = &request["content"]["application/json"]["schema"];
+    // Its one media type: JSON, or SCIM's JSON.
+    let schema = request["content"]
+        .as_object()
+        .and_then(|c| c.values().next())
+        .map_or(&Value::Null, |m| &m["schema"]);
     match misfit_request(&format!("{label} request"), schema, &body) {
         Some(why) => Err(format!("the body: {why}")),
         None => Ok(()),
@@ -213,7 +218,11 @@ fn fits(label: &str, operation: &Value, x: &Exchange) -> Result<(), String> {
 fn check_request(label: &str, operation: &Value, x: &Exchange) {
     let malformed = x.status == 400
         && serde_json::from_slice::<Value>(x.answer)
-            .map(|a| a["error"]["code"] == "BAD_REQUEST" || a["errorCode"] == "BAD_REQUEST")
+            .map(|a| {
+                a["error"]["code"] == "BAD_REQUEST"
+                    || a["errorCode"] == "BAD_REQUEST"
+                    || a["scimType"] == "invalidSyntax"
+            })
             .unwrap_or(false);
     let fit = fits(label, operation, x);
     let body = String::from_utf8_lossy(x.body);
@@ -232,6 +241,28 @@ fn check_request(label: &str, operation: &Value, x: &Exchange) {
             );
         }
     }
+}
+
+/// The document's path item for a request path: the path itself, or a
+/// templated one (`/scim/v2/Users/{id}`) whose other segments are equal.
+fn path_item(path: &str) -> Option<&'static Value> {
+    let paths = DOCUMENT["paths"].as_object()?;
+    if let Some(item) = paths.get(path) {
+        return Some(item);
+    }
+    let segments: Vec<&str> = path.split('/').collect();
+    paths
+        .iter()
+        .filter(|(template, _)| template.contains('{'))
+        .find(|(template, _)| {
+            let parts: Vec<&str> = template.split('/').collect();
+            parts.len() == segments.len()
+                && parts
+                    .iter()
+                    .zip(&segments)
+                    .all(|(p, s)| (p.starts_with('{') && !s.is_empty()) || p == s)
+        })
+        .map(|(_, item)| item)
 }
 
 /// A query value as the schema's type reads it (`5` for an integer).

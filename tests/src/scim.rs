@@ -1,6 +1,6 @@
 //! Calling `/scim/v2/` as an identity provider does: a SCIM token, any
-//! method, `application/scim+json` both ways. (The SCIM routes are not in
-//! the OpenAPI document yet, so these exchanges are not held to it.)
+//! method, `application/scim+json` both ways. Every exchange is held to
+//! the OpenAPI document (`contract`).
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
@@ -86,12 +86,29 @@ impl TestApp {
     }
 
     pub async fn scim_request(&self, req: Request<Body>) -> ScimAnswer {
+        let (parts, body) = req.into_parts();
+        let sent = body.collect().await.unwrap().to_bytes();
+        let (method, path, query) = (
+            parts.method.to_string(),
+            parts.uri.path().to_string(),
+            parts.uri.query().unwrap_or("").to_string(),
+        );
+        let req = Request::from_parts(parts, Body::from(sent.clone()));
         let response = self.router().oneshot(req).await.unwrap();
         let status = response.status();
         let content_type = header(response.headers(), "content-type");
         let etag = header(response.headers(), "etag");
         let location = header(response.headers(), "location");
         let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        crate::contract::check(&crate::contract::Exchange {
+            method: &method,
+            path: &path,
+            query: &query,
+            body: &sent,
+            status: status.as_u16(),
+            content_type: content_type.as_deref(),
+            answer: &bytes,
+        });
         let text = String::from_utf8_lossy(&bytes).into_owned();
         let body = if bytes.is_empty() {
             Value::Null

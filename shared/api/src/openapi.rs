@@ -17,6 +17,7 @@
 mod compat;
 mod examples;
 mod native;
+mod scim;
 
 use schemars::generate::SchemaSettings;
 use schemars::transform::RecursiveTransform;
@@ -103,6 +104,11 @@ pub fn document() -> Value {
         let method = route.method.as_str().to_lowercase();
         add(&mut paths, route.path, &method, entry);
     }
+    for route in crate::scim::ROUTES {
+        let entry = scim::operation(route, &mut generators);
+        let method = route.method.as_str().to_lowercase();
+        add(&mut paths, route.path, &method, entry);
+    }
     let schemas = components(&mut generators);
     json!({
         "openapi": "3.1.0",
@@ -131,6 +137,11 @@ pub fn document() -> Value {
                     "name": "token",
                     "description": "roster's access token, for the local API (never logged).",
                 },
+                "scimToken": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "One of the account's SCIM tokens (`account/scimTokenCreate`), for `/scim/v2/` only.",
+                },
             },
         },
     })
@@ -151,6 +162,7 @@ fn tags() -> Value {
         {"name": "group", "description": "Groups and who is in them."},
         {"name": "hosted API", "description": "The hosted REST user API roster replaces (`/api/v1/user/*`, bearer tokens)."},
         {"name": "local API", "description": "The desktop agent's local user and user-group API roster replaces (`?token=`)."},
+        {"name": "SCIM", "description": "SCIM 2.0 provisioning of the account's users and groups by an identity provider (Okta, Entra ID), on a SCIM token."},
     ])
 }
 
@@ -171,6 +183,9 @@ fn components(generators: &mut Generators) -> Map<String, Value> {
     let _ = generators
         .answers
         .subschema_for::<CompatErrorBody<'static>>();
+    let _ = generators
+        .answers
+        .subschema_for::<crate::scim::shapes::Error>();
     let mut schemas = generators.requests.take_definitions(true);
     for (name, schema) in generators.answers.take_definitions(true) {
         match schemas.get(&name) {

@@ -18,6 +18,7 @@ pub mod filter;
 mod groups;
 mod list;
 pub mod patch;
+pub(crate) mod shapes;
 mod users;
 
 use std::future::Future;
@@ -36,6 +37,7 @@ use tracing::Instrument;
 
 pub use error::{ScimError, ERROR_SCHEMA, SCIM_JSON};
 
+use crate::ops::SchemaFn;
 use crate::router::{bearer, log_error, query_of, read_body, request_id, with_request_id};
 use crate::Function;
 
@@ -159,52 +161,154 @@ impl Method {
     }
 }
 
+/// The query parameters a route reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScimQuery {
+    None,
+    /// `attributes`, `excludedAttributes`.
+    Shape,
+    /// `filter`, `startIndex`, `count`, and the shape.
+    List,
+}
+
 pub struct Route {
     pub method: Method,
     /// The full path, `{id}` for a resource's id.
     pub path: &'static str,
     /// One line for the OpenAPI document.
     pub summary: &'static str,
+    pub query: ScimQuery,
+    /// The body's schema, when it takes one.
+    pub body: Option<SchemaFn>,
+    /// Its success's status, and its body's schema (none: no body).
+    pub answer: (u16, Option<SchemaFn>),
+    /// Statuses it answers besides [`COMMON_STATUSES`] (and 415 for a body).
+    pub errors: &'static [u16],
+    /// What it refuses although the request fits its schema.
+    pub beyond: &'static [&'static str],
     pub handler: ScimHandler,
+}
+
+/// What every SCIM route can answer: a malformed or refused request, no
+/// valid token, a body too large, a fault, a dependency down.
+pub const COMMON_STATUSES: [u16; 5] = [400, 401, 413, 500, 503];
+
+impl Route {
+    /// Every error status it answers, in order.
+    pub fn error_statuses(&self) -> Vec<u16> {
+        let mut all: Vec<u16> = COMMON_STATUSES.to_vec();
+        all.extend(self.errors);
+        if self.body.is_some() {
+            all.push(415);
+        }
+        all.sort_unstable();
+        all.dedup();
+        all
+    }
 }
 
 /// The function that serves SCIM in AWS.
 pub const FUNCTION: Function = Function::Scim;
 
+/// Rules of a user's body no schema states.
+const USER_RULES: &[&str] = &[
+    "a `userName` that is no e-mail address needs an address as the primary (or first) of `emails` (`invalidValue`)",
+    "`roles` values are `admin`, `user` or `viewer`, in any case (`invalidValue`); `owner` is never granted (403)",
+    "at most 10 `emails` and 10 `roles`, one of each primary; `userName` at most 512 bytes (`invalidValue`)",
+];
+const FILTER_RULE: &str = "`filter` must be a SCIM filter (RFC 7644 §3.4.2.2) (`invalidFilter`)";
+const SHAPE_RULE: &str = "`attributes` and `excludedAttributes` name attributes (`invalidValue`)";
+const PATCH_RULE: &str = "each path must be an attribute path, `attr[filter]` or `attr[filter].sub` (`invalidPath`, `invalidFilter`), and the outcome a valid resource";
+
 macro_rules! route {
-    ($method:ident $path:literal, $handler:path, $summary:literal) => {
+    (@body -) => { None };
+    (@body ($t:ty)) => { Some(|g: &mut schemars::SchemaGenerator| g.subschema_for::<$t>()) };
+    (@answer $status:literal -) => { ($status, None) };
+    (@answer $status:literal ($t:ty)) => { ($status, Some(|g: &mut schemars::SchemaGenerator| g.subschema_for::<$t>())) };
+    (
+        $method:ident $path:literal, $handler:path,
+        query: $query:ident, body: $body:tt, answer: $status:literal $answer:tt,
+        errors: [$($e:literal),* $(,)?], beyond: [$($b:expr),* $(,)?],
+        $summary:literal
+    ) => {
         Route {
             method: Method::$method,
             path: $path,
             summary: $summary,
+            query: ScimQuery::$query,
+            body: route!(@body $body),
+            answer: route!(@answer $status $answer),
+            errors: &[$($e),*],
+            beyond: &[$($b),*],
             handler: |roster, call| Box::pin(async move { $handler(&roster, call).await }),
         }
     };
 }
 
+use shapes as s;
+
 /// Every SCIM route. Anything else under `/scim/v2/` is a SCIM 404.
 pub static ROUTES: &[Route] = &[
-    route!(Get "/scim/v2/ServiceProviderConfig", discovery::service_provider_config, "What this SCIM service supports"),
-    route!(Get "/scim/v2/ResourceTypes", discovery::resource_types, "The resource types: User and Group"),
-    route!(Get "/scim/v2/ResourceTypes/{id}", discovery::resource_type, "One resource type"),
-    route!(Get "/scim/v2/Schemas", discovery::schemas, "The schemas, with only the attributes roster stores"),
-    route!(Get "/scim/v2/Schemas/{id}", discovery::schema, "One schema"),
-    route!(Post "/scim/v2/.search", discovery::root_search, "Lists or filters users and groups at once (a SearchRequest body)"),
-    route!(Post "/scim/v2/Bulk", discovery::bulk, "Bulk operations: not supported (501)"),
-    route!(Get "/scim/v2/Users", users::list, "Lists or filters the account's users"),
-    route!(Post "/scim/v2/Users", users::create, "Creates a pending user, invited by mail unless created inactive"),
-    route!(Post "/scim/v2/Users/.search", users::dot_search, "Lists or filters the account's users (a SearchRequest body)"),
-    route!(Get "/scim/v2/Users/{id}", users::get, "Reads a user"),
-    route!(Put "/scim/v2/Users/{id}", users::replace, "Replaces a user"),
-    route!(Patch "/scim/v2/Users/{id}", users::patch, "Changes a user"),
-    route!(Delete "/scim/v2/Users/{id}", users::delete, "Removes a user"),
-    route!(Get "/scim/v2/Groups", groups::list, "Lists or filters the account's groups"),
-    route!(Post "/scim/v2/Groups", groups::create, "Creates a group, with its members"),
-    route!(Post "/scim/v2/Groups/.search", groups::dot_search, "Lists or filters the account's groups (a SearchRequest body)"),
-    route!(Get "/scim/v2/Groups/{id}", groups::get, "Reads a group"),
-    route!(Put "/scim/v2/Groups/{id}", groups::replace, "Replaces a group and its members"),
-    route!(Patch "/scim/v2/Groups/{id}", groups::patch, "Changes a group or its members"),
-    route!(Delete "/scim/v2/Groups/{id}", groups::delete, "Removes a group"),
+    route!(Get "/scim/v2/ServiceProviderConfig", discovery::service_provider_config,
+        query: None, body: -, answer: 200 (s::Discovery), errors: [], beyond: [],
+        "What this SCIM service supports"),
+    route!(Get "/scim/v2/ResourceTypes", discovery::resource_types,
+        query: None, body: -, answer: 200 (s::DiscoveryList), errors: [], beyond: [],
+        "The resource types: User and Group"),
+    route!(Get "/scim/v2/ResourceTypes/{id}", discovery::resource_type,
+        query: None, body: -, answer: 200 (s::Discovery), errors: [404], beyond: [],
+        "One resource type: `User` or `Group`"),
+    route!(Get "/scim/v2/Schemas", discovery::schemas,
+        query: None, body: -, answer: 200 (s::DiscoveryList), errors: [], beyond: [],
+        "The schemas, with only the attributes roster stores"),
+    route!(Get "/scim/v2/Schemas/{id}", discovery::schema,
+        query: None, body: -, answer: 200 (s::Discovery), errors: [404], beyond: [],
+        "One schema, by its URN"),
+    route!(Post "/scim/v2/.search", discovery::root_search,
+        query: None, body: (s::SearchRequest), answer: 200 (s::ResourceList), errors: [], beyond: [FILTER_RULE, SHAPE_RULE],
+        "Lists or filters users, then groups (a SearchRequest body)"),
+    route!(Get "/scim/v2/Users", users::list,
+        query: List, body: -, answer: 200 (s::UserList), errors: [], beyond: [FILTER_RULE, SHAPE_RULE],
+        "Lists or filters the account's users, in creation order"),
+    route!(Post "/scim/v2/Users", users::create,
+        query: None, body: (s::UserIn), answer: 201 (s::User), errors: [403, 409], beyond: [USER_RULES[0], USER_RULES[1], USER_RULES[2], "the plan must have a seat for the role (409)"],
+        "Creates a pending user, invited by mail unless created inactive"),
+    route!(Post "/scim/v2/Users/.search", users::dot_search,
+        query: None, body: (s::SearchRequest), answer: 200 (s::UserList), errors: [], beyond: [FILTER_RULE, SHAPE_RULE],
+        "Lists or filters the account's users (a SearchRequest body)"),
+    route!(Get "/scim/v2/Users/{id}", users::get,
+        query: Shape, body: -, answer: 200 (s::User), errors: [404], beyond: [SHAPE_RULE],
+        "Reads a user"),
+    route!(Put "/scim/v2/Users/{id}", users::replace,
+        query: Shape, body: (s::UserIn), answer: 200 (s::User), errors: [403, 404, 409, 412], beyond: [USER_RULES[0], USER_RULES[1], USER_RULES[2], "the e-mail of a user who signed up is fixed (`mutability`)", SHAPE_RULE],
+        "Replaces a user"),
+    route!(Patch "/scim/v2/Users/{id}", users::patch,
+        query: Shape, body: (s::PatchOp), answer: 200 (s::User), errors: [403, 404, 409, 412], beyond: [PATCH_RULE, USER_RULES[0], USER_RULES[1], SHAPE_RULE],
+        "Changes a user"),
+    route!(Delete "/scim/v2/Users/{id}", users::delete,
+        query: None, body: -, answer: 204 -, errors: [403, 404, 409, 412], beyond: [],
+        "Removes a user"),
+    route!(Get "/scim/v2/Groups", groups::list,
+        query: List, body: -, answer: 200 (s::GroupList), errors: [], beyond: [FILTER_RULE, SHAPE_RULE],
+        "Lists or filters the account's groups, in name order"),
+    route!(Post "/scim/v2/Groups", groups::create,
+        query: None, body: (s::GroupIn), answer: 201 (s::Group), errors: [409], beyond: ["members must be users of the account (`invalidValue`)", "the plan must have room for a group (409)"],
+        "Creates a group, with its members"),
+    route!(Post "/scim/v2/Groups/.search", groups::dot_search,
+        query: None, body: (s::SearchRequest), answer: 200 (s::GroupList), errors: [], beyond: [FILTER_RULE, SHAPE_RULE],
+        "Lists or filters the account's groups (a SearchRequest body)"),
+    route!(Get "/scim/v2/Groups/{id}", groups::get,
+        query: Shape, body: -, answer: 200 (s::Group), errors: [404], beyond: [SHAPE_RULE],
+        "Reads a group"),
+    route!(Put "/scim/v2/Groups/{id}", groups::replace,
+        query: Shape, body: (s::GroupIn), answer: 200 (s::Group), errors: [404, 409, 412], beyond: ["members must be users of the account (`invalidValue`)", SHAPE_RULE],
+        "Replaces a group and its members"),
+    route!(Patch "/scim/v2/Groups/{id}", groups::patch,
+        query: None, body: (s::PatchOp), answer: 204 -, errors: [404, 409, 412], beyond: [PATCH_RULE, "members must be users of the account (`invalidValue`)"],
+        "Changes a group or its members"),
+    route!(Delete "/scim/v2/Groups/{id}", groups::delete,
+        query: None, body: -, answer: 204 -, errors: [404, 409, 412], beyond: [],
+        "Removes a group"),
 ];
 
 /// The SCIM routes on `router`, and the SCIM 404 for anything else under

@@ -44,6 +44,11 @@ async fn the_document_names_every_operation_and_route_and_nothing_else() {
                 .iter()
                 .map(|r| format!("{} {}", r.method.as_str().to_lowercase(), r.path)),
         )
+        .chain(
+            roster_api::scim::ROUTES
+                .iter()
+                .map(|r| format!("{} {}", r.method.as_str().to_lowercase(), r.path)),
+        )
         .collect();
     let mut named: Vec<String> = doc["paths"]
         .as_object()
@@ -101,7 +106,7 @@ async fn the_document_names_every_operation_and_route_and_nothing_else() {
         .collect();
     assert_eq!(
         ids.len(),
-        OPERATIONS.len() + ROUTES.len(),
+        OPERATIONS.len() + ROUTES.len() + roster_api::scim::ROUTES.len(),
         "operationIds repeat"
     );
 }
@@ -167,7 +172,11 @@ async fn every_example_fits_its_schema() {
     for (path, item) in doc["paths"].as_object().unwrap() {
         for (method, o) in item.as_object().unwrap() {
             let label = format!("{method} {path}");
-            if let Some(content) = o["requestBody"]["content"]["application/json"].as_object() {
+            let request = o["requestBody"]["content"]
+                .as_object()
+                .and_then(|c| c.values().next())
+                .and_then(Value::as_object);
+            if let Some(content) = request {
                 let example = &content["example"];
                 assert!(!example.is_null(), "{label}: no request example");
                 let key = format!("{label} example request");
@@ -185,7 +194,7 @@ async fn every_example_fits_its_schema() {
                 for (media, c) in content {
                     let example = &c["example"];
                     assert!(!example.is_null(), "{label} {status}: no example");
-                    if media == "application/json" {
+                    if media == "application/json" || media == "application/scim+json" {
                         let key = format!("{label} {status} example");
                         let why = contract::misfit(&key, &c["schema"], example);
                         assert!(why.is_none(), "{label} {status}: the example: {why:?}");

@@ -636,9 +636,10 @@ async fn discovery_lists_what_roster_serves() {
     app.scim("POST", "/.search", &token, Some(json!({})))
         .await
         .error(400, Some("invalidSyntax"));
+    // Bulk is not served (ServiceProviderConfig says so): a SCIM 404.
     app.scim("POST", "/Bulk", &token, Some(json!({})))
         .await
-        .error(501, None);
+        .error(404, None);
     app.scim("GET", "/Nothing/here", &token, None)
         .await
         .error(404, None);

@@ -245,9 +245,3 @@ pub async fn root_search(roster: &Roster, call: ScimCall) -> Result<ScimReply, S
     all.extend(super::groups::resources(roster, &call, &query).await?);
     Ok(ScimReply::list(query.answer(all)))
 }
-
-pub async fn bulk(_: &Roster, _: ScimCall) -> Result<ScimReply, ScimError> {
-    Err(ScimError::not_implemented(
-        "bulk operations are not supported",
-    ))
-}

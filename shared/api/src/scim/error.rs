@@ -44,10 +44,6 @@ impl ScimError {
     pub fn not_found(detail: impl Into<String>) -> Self {
         ScimError::new(StatusCode::NOT_FOUND, None, detail)
     }
-
-    pub fn not_implemented(detail: impl Into<String>) -> Self {
-        ScimError::new(StatusCode::NOT_IMPLEMENTED, None, detail)
-    }
 }
 
 impl From<Error> for ScimError {

@@ -146,10 +146,24 @@ pub fn too_many(e: roster_core::Error) -> ScimError {
     }
 }
 
+/// A whole number of 32 bits, as the document says.
 fn number(name: &str, raw: &str) -> Result<i64, ScimError> {
-    raw.trim()
-        .parse::<i64>()
-        .map_err(|_| ScimError::bad("invalidValue", format!("{name} must be a whole number")))
+    raw.trim().parse::<i32>().map(i64::from).map_err(|_| {
+        ScimError::bad(
+            "invalidValue",
+            format!("{name} must be a 32-bit whole number"),
+        )
+    })
+}
+
+fn in_range(name: &str, n: Option<i64>) -> Result<Option<i64>, ScimError> {
+    match n {
+        Some(v) if i32::try_from(v).is_err() => Err(ScimError::bad(
+            "invalidValue",
+            format!("{name} must be a 32-bit whole number"),
+        )),
+        n => Ok(n),
+    }
 }
 
 impl ListQuery {
@@ -188,7 +202,10 @@ impl ListQuery {
             #[serde(default)]
             schemas: Vec<String>,
             filter: Option<String>,
+            // `10.0` is a whole number too, as the schema's `integer` says.
+            #[serde(default, deserialize_with = "crate::call::integral_opt")]
             start_index: Option<i64>,
+            #[serde(default, deserialize_with = "crate::call::integral_opt")]
             count: Option<i64>,
             #[serde(default)]
             attributes: Vec<String>,
@@ -211,7 +228,9 @@ impl ListQuery {
             attributes: paths(&s.attributes.join(","), "attributes")?,
             excluded: paths(&s.excluded_attributes.join(","), "excludedAttributes")?,
         };
-        Self::build(s.filter.as_deref(), s.start_index, s.count, shape)
+        let start = in_range("startIndex", s.start_index)?;
+        let count = in_range("count", s.count)?;
+        Self::build(s.filter.as_deref(), start, count, shape)
     }
 
     fn build(
