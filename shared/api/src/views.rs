@@ -227,6 +227,10 @@ pub struct AccountView<'a> {
     name: &'a str,
     #[serde(flatten)]
     usage: UsageView<'a>,
+    /// Whether a user an identity provider creates through SCIM gets the
+    /// invite mail; off, it joins on its first hosted-UI login.
+    #[serde(rename = "scimInviteMail")]
+    scim_invite_mail: bool,
     #[schemars(with = "schema::Time")]
     created: String,
     #[schemars(with = "schema::Time")]
@@ -238,6 +242,7 @@ pub fn account(a: &Account) -> AccountView<'_> {
         id: a.id,
         name: &a.name,
         usage: usage(a),
+        scim_invite_mail: a.scim_invite_mail,
         created: rfc3339(a.created),
         updated: rfc3339(a.updated),
     }

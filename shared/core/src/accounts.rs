@@ -14,30 +14,41 @@ use crate::users::Caller;
 use crate::Roster;
 use serde_json::Map;
 
+/// `account/update`: what to change. `None` leaves a value as it is.
+#[derive(Debug, Clone, Default)]
+pub struct AccountChange {
+    pub name: Option<AccountName>,
+    /// The owner only.
+    pub plan: Option<(String, Plan)>,
+    /// Whether users a SCIM client creates get the invite mail.
+    pub scim_invite_mail: Option<bool>,
+}
+
+impl AccountChange {
+    fn is_empty(&self) -> bool {
+        self.name.is_none() && self.plan.is_none() && self.scim_invite_mail.is_none()
+    }
+}
+
 impl Roster {
     pub async fn get_account(&self, caller: &Caller) -> Result<Account> {
         accounts::require(self.table.as_ref(), caller.user.account_id).await
     }
 
-    /// Renames the account (admins) or changes its plan (the owner). A plan
-    /// change moves each counter by how much its limit moved: a plan lowered
-    /// below what is used refuses new seats of that kind and takes none away.
-    pub async fn update_account(
-        &self,
-        caller: &Caller,
-        name: Option<AccountName>,
-        plan: Option<(String, Plan)>,
-    ) -> Result<Account> {
+    /// Renames the account or sets whether SCIM-provisioned users get the
+    /// invite mail (admins), or changes its plan (the owner). A plan change
+    /// moves each counter by how much its limit moved: a plan lowered below
+    /// what is used refuses new seats of that kind and takes none away.
+    pub async fn update_account(&self, caller: &Caller, change: AccountChange) -> Result<Account> {
         policy::require_admin(&caller.user)?;
-        if plan.is_some() {
+        if change.plan.is_some() {
             policy::require_owner(&caller.user)?;
         }
         let aid = caller.user.account_id;
-        if name.is_none() && plan.is_none() {
+        if change.is_empty() {
             return accounts::require(self.table.as_ref(), aid).await;
         }
-        self.change_account(aid, Actor::user(&caller.user), name, plan)
-            .await
+        self.change_account(aid, caller.actor.clone(), change).await
     }
 
     /// An account by id, for an operator of the deployment (no caller: the
@@ -52,17 +63,24 @@ impl Roster {
     /// `account/update {plan}` would; audited with the actor `operator`.
     pub async fn operator_set_plan(&self, aid: AccountId, plan: (String, Plan)) -> Result<Account> {
         self.operator_get_account(aid).await?;
-        self.change_account(aid, Actor::operator(), None, Some(plan))
-            .await
+        let change = AccountChange {
+            plan: Some(plan),
+            ..AccountChange::default()
+        };
+        self.change_account(aid, Actor::operator(), change).await
     }
 
     async fn change_account(
         &self,
         aid: AccountId,
         actor: Actor,
-        name: Option<AccountName>,
-        plan: Option<(String, Plan)>,
+        change: AccountChange,
     ) -> Result<Account> {
+        let AccountChange {
+            name,
+            plan,
+            scim_invite_mail,
+        } = change;
         let table = self.table.as_ref();
         let now = now_ms();
         let mut detail = Map::new();
@@ -83,6 +101,10 @@ impl Roster {
         if let Some(name) = &name {
             op = op.set("name", name.as_str());
             detail.insert("name".into(), name.as_str().into());
+        }
+        if let Some(on) = scim_invite_mail {
+            op = op.set("scimInviteMail", on);
+            detail.insert("scimInviteMail".into(), on.into());
         }
         let label = name
             .as_ref()

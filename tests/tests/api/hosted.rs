@@ -271,3 +271,127 @@ async fn without_a_user_pool_hosted_tokens_are_refused() {
         .await
         .err(401, "UNAUTHENTICATED");
 }
+
+#[tokio::test]
+async fn with_scim_mail_off_a_provisioned_user_joins_on_its_first_hosted_login() {
+    use roster_tests::scim::okta_user;
+    let app = TestApp::new().await;
+    let ann = app.member("ann@example.com", "user").await;
+    app.as_member(&ann, "account/update", json!({"scimInviteMail": false}))
+        .await
+        .err(403, "FORBIDDEN");
+    let v = app
+        .as_owner("account/update", json!({"scimInviteMail": false}))
+        .await
+        .ok();
+    assert_eq!(v["scimInviteMail"], false);
+    let log = app
+        .as_owner("account/audit", json!({"action": "account/update"}))
+        .await
+        .ok();
+    assert_eq!(log["data"][0]["detail"]["scimInviteMail"], false, "{log}");
+    let scim = app.scim_token().await;
+    let u = app
+        .scim(
+            "POST",
+            "/Users",
+            &scim,
+            Some(okta_user("ivy@example.com", "Ivy", "Ng")),
+        )
+        .await
+        .expect(201);
+    assert!(app.invite_token_from_mail("ivy@example.com").is_none());
+    // Not with an unverified e-mail, nor another address.
+    let unverified = app
+        .hosted_token("ivy-unverified", "ivy@example.com", false)
+        .await;
+    app.hosted_login(&unverified, json!({}))
+        .await
+        .err(401, "UNAUTHENTICATED");
+    let other = app.hosted_token("eve", "eve@example.com", true).await;
+    app.hosted_login(&other, json!({}))
+        .await
+        .err(401, "UNAUTHENTICATED");
+    // The identity with the provisioned e-mail joins, and is linked.
+    let ivy = app.hosted_token("ivy", "ivy@example.com", true).await;
+    let v = app.hosted_login(&ivy, json!({})).await.ok();
+    assert_eq!(v["user"]["id"], u["id"]);
+    assert_eq!(v["user"]["state"], "active");
+    let again = app.hosted_login(&ivy, json!({})).await.ok();
+    assert_eq!(again["user"]["id"], u["id"]);
+
+    // A user deactivated by its provider does not join.
+    let mut off = okta_user("joe@example.com", "Joe", "K");
+    off["active"] = json!(false);
+    app.scim("POST", "/Users", &scim, Some(off))
+        .await
+        .expect(201);
+    let joe = app.hosted_token("joe", "joe@example.com", true).await;
+    app.hosted_login(&joe, json!({}))
+        .await
+        .err(401, "UNAUTHENTICATED");
+    // With the mail on again, a new user gets its link and joins only by it.
+    app.as_owner("account/update", json!({"scimInviteMail": true}))
+        .await
+        .ok();
+    app.scim(
+        "POST",
+        "/Users",
+        &scim,
+        Some(okta_user("kim@example.com", "Kim", "L")),
+    )
+    .await
+    .expect(201);
+    assert!(app.invite_token_from_mail("kim@example.com").is_some());
+    let kim = app.hosted_token("kim", "kim@example.com", true).await;
+    app.hosted_login(&kim, json!({}))
+        .await
+        .err(401, "UNAUTHENTICATED");
+    // An invite made in roster never joins without its link either.
+    app.invite("lee@example.com", "user").await;
+    let lee = app.hosted_token("lee", "lee@example.com", true).await;
+    app.hosted_login(&lee, json!({}))
+        .await
+        .err(401, "UNAUTHENTICATED");
+}
+
+#[tokio::test]
+async fn parallel_first_hosted_logins_join_once() {
+    use roster_tests::scim::okta_user;
+    let app = std::sync::Arc::new(TestApp::new().await);
+    app.as_owner("account/update", json!({"scimInviteMail": false}))
+        .await
+        .ok();
+    let scim = app.scim_token().await;
+    let u = app
+        .scim(
+            "POST",
+            "/Users",
+            &scim,
+            Some(okta_user("ivy@example.com", "Ivy", "Ng")),
+        )
+        .await
+        .expect(201);
+    let token = app.hosted_token("ivy", "ivy@example.com", true).await;
+    let tasks: Vec<_> = (0..5)
+        .map(|_| {
+            let (app, token) = (app.clone(), token.clone());
+            tokio::spawn(async move { app.hosted_login(&token, json!({})).await })
+        })
+        .collect();
+    let mut answers = Vec::new();
+    for t in tasks {
+        answers.push(t.await.unwrap());
+    }
+    let joined = answers.iter().filter(|r| r.status == 200).count();
+    assert!(joined >= 1, "{answers:?}");
+    for r in answers.iter().filter(|r| r.status != 200) {
+        // The join that lost: the invite was spent by the one that won.
+        r.err(400, "TOKEN_INVALID");
+    }
+    // One user, linked once: the identity logs in as it.
+    let v = app.hosted_login(&token, json!({})).await.ok();
+    assert_eq!(v["user"]["id"], u["id"]);
+    let usage = app.as_owner("account/usage", json!({})).await.ok();
+    assert_eq!(usage["seats"]["user"]["used"], 1);
+}

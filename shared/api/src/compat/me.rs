@@ -71,7 +71,13 @@ pub async fn update_user(roster: &Roster, call: Call) -> Result<CompatReply, Com
         )
         .await?;
     let account = match rename {
-        Some(name) => roster.update_account(caller, Some(name), None).await?,
+        Some(name) => {
+            let change = roster_core::accounts::AccountChange {
+                name: Some(name),
+                ..Default::default()
+            };
+            roster.update_account(caller, change).await?
+        }
         None => account,
     };
     CompatReply::json(&shapes::user_info(&user, &account))

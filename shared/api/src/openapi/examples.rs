@@ -66,6 +66,7 @@ fn account() -> Value {
     let mut a = usage();
     a["id"] = json!(ACCOUNT);
     a["name"] = json!("Acme");
+    a["scimInviteMail"] = json!(true);
     a["created"] = json!(AT);
     a["updated"] = json!(LATER);
     a

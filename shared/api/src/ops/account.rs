@@ -39,6 +39,12 @@ pub(crate) struct UpdateBody {
     /// (the owner only).
     #[schemars(with = "Option<PlanSchema>")]
     plan: Option<Value>,
+    /// Whether users an identity provider creates through SCIM get the
+    /// invite mail (on unless turned off). Off, for people who sign in only
+    /// through the hosted UI: each joins on its first hosted-UI login with
+    /// the e-mail it was provisioned with.
+    #[serde(rename = "scimInviteMail")]
+    scim_invite_mail: Option<bool>,
 }
 
 /// What `plans::from_value` takes: a named plan, or a custom one.
@@ -126,7 +132,12 @@ pub async fn update(roster: &Roster, call: Call) -> Result<Reply, ApiError> {
         .plan
         .map(|p| plans::from_value(crate::call::whole_numbers(p)))
         .transpose()?;
-    let account = roster.update_account(call.caller()?, name, plan).await?;
+    let change = roster_core::accounts::AccountChange {
+        name,
+        plan,
+        scim_invite_mail: b.scim_invite_mail,
+    };
+    let account = roster.update_account(call.caller()?, change).await?;
     Reply::json(&views::account(&account))
 }
 

@@ -46,6 +46,15 @@ pub struct Account {
     pub plan_rev: i64,
     pub created: i64,
     pub updated: i64,
+    /// Whether a user a SCIM client creates gets the invite mail. Off, for
+    /// accounts whose people sign in only through the hosted UI: such a
+    /// user joins on its first hosted-UI login with the invited e-mail.
+    #[serde(default = "yes")]
+    pub scim_invite_mail: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// Limit, used and remaining of one counter.
@@ -82,6 +91,7 @@ impl Account {
             plan_rev: 0,
             created: now,
             updated: now,
+            scim_invite_mail: true,
         }
     }
 

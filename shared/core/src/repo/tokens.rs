@@ -19,6 +19,9 @@ use crate::ports::{Cond, Op, Table};
 
 /// Invites are good for 7 days unless `--invite-ttl` says otherwise.
 pub const INVITE_TTL_MS: i64 = 7 * 24 * 3600 * 1000;
+/// The never-mailed invite of a user who joins through the hosted UI (its
+/// account sends SCIM users no mail): a year.
+pub const HOSTED_JOIN_TTL_MS: i64 = 365 * 24 * 3600 * 1000;
 /// Password-reset links for 1 hour.
 pub const RESET_TTL_MS: i64 = 3600 * 1000;
 /// Registration links for 1 day.
@@ -167,7 +170,12 @@ pub async fn find(table: &dyn Table, secret: &str, kinds: &[Kind]) -> Result<Fou
     if secret.is_empty() || secret.len() > 100 {
         return Err(invalid(named));
     }
-    let hash = sha256_hex(secret.as_bytes());
+    find_hash(table, sha256_hex(secret.as_bytes()), kinds).await
+}
+
+/// [`find`] by the token's hash (what a pending user holds).
+pub async fn find_hash(table: &dyn Table, hash: String, kinds: &[Kind]) -> Result<FoundToken> {
+    let named = kinds.first().copied().unwrap_or(Kind::Invite);
     let item = table
         .get(&keys::token(&hash), true)
         .await?

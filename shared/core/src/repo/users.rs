@@ -78,6 +78,11 @@ pub struct User {
     /// false`): it has no invite link, and gets a new one when activated.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub inactive: bool,
+    /// A pending user provisioned while its account sends SCIM users no
+    /// invite mail: it joins on its first hosted-UI login with its e-mail
+    /// (its invite token is kept for that, never mailed).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub hosted_join: bool,
     /// What a SCIM client stated of this user beyond roster's own fields,
     /// kept as given so it reads back as it was sent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -212,6 +217,7 @@ impl User {
             password_changed: 0,
             external_id: None,
             inactive: false,
+            hosted_join: false,
             scim: None,
         }
     }

@@ -288,7 +288,7 @@ impl Roster {
                 }
                 (UserState::Pending, true) => {
                     let token =
-                        NewToken::invite(user.id, aid, &want_email, self.settings.invite_ttl_ms)?;
+                        NewToken::invite(user.id, aid, &want_email, self.invite_ttl(&user))?;
                     user.inactive = false;
                     user.invite_hash = Some(token.hash.clone());
                     new_token = Some(token);
@@ -331,7 +331,7 @@ impl Roster {
                 if let Some(h) = user.invite_hash.take() {
                     tx.push(tokens::discard_op(&h));
                     let token =
-                        NewToken::invite(user.id, aid, &want_email, self.settings.invite_ttl_ms)?;
+                        NewToken::invite(user.id, aid, &want_email, self.invite_ttl(&user))?;
                     user.invite_hash = Some(token.hash.clone());
                     new_token = Some(token);
                 }
@@ -446,7 +446,8 @@ impl Roster {
         if let Some(state) = login_switch {
             self.switch_login(&user, state).await?;
         }
-        if let Some(token) = new_token {
+        // A user who joins through the hosted UI gets no mail.
+        if let Some(token) = new_token.filter(|_| !user.hosted_join) {
             let account = accounts::require(self.table.as_ref(), aid).await?;
             let url = self.invite_url(&token.secret);
             self.send_invite(caller, &user, &url, &account).await?;
@@ -456,6 +457,15 @@ impl Roster {
 }
 
 impl Roster {
+    /// How long a new invite token of `user` works.
+    fn invite_ttl(&self, user: &User) -> i64 {
+        if user.hosted_join {
+            tokens::HOSTED_JOIN_TTL_MS
+        } else {
+            self.settings.invite_ttl_ms
+        }
+    }
+
     /// The groups `user` is in, for its SCIM `groups` (read-only there).
     pub async fn provisioned_groups_of(
         &self,

@@ -17,10 +17,12 @@
 //!   every request and login is checked), and its password is changed in the
 //!   hosted UI.
 
+use crate::auth::HostedIdentity;
 use crate::domain::{AccountId, AccountName, Email, Name, UserId, UserState};
 use crate::error::{Error, Result};
 use crate::plans;
-use crate::repo::{claims, users};
+use crate::repo::tokens::{self, Kind};
+use crate::repo::{claims, users, Account, User};
 use crate::roster::Tx;
 use crate::Roster;
 
@@ -53,9 +55,12 @@ impl Roster {
         match form {
             HostedLogin::Linked => {
                 let table = self.table.as_ref();
-                let link = claims::get_link(table, &identity.subject)
-                    .await?
-                    .ok_or(Error::Unauthenticated(NOT_LINKED))?;
+                let Some(link) = claims::get_link(table, &identity.subject).await? else {
+                    // Not linked yet: a user provisioned to join through
+                    // the hosted UI, with this identity's e-mail, joins now.
+                    let (user, account) = self.join_hosted(&identity).await?;
+                    return self.start_session(user, account, None, None).await;
+                };
                 let (user, account) = users::get_with_account(table, link.account_id, link.user_id)
                     .await?
                     .ok_or(Error::Unauthenticated(NOT_LINKED))?;
@@ -101,6 +106,50 @@ impl Roster {
         }
     }
 }
+
+impl Roster {
+    /// The pending user an identity joins as, with no invite link: one a
+    /// SCIM client provisioned while its account sends such users no mail
+    /// (`User::hosted_join`), whose e-mail is the identity's, verified by
+    /// the pool. It is activated as a signup with its invite would be (the
+    /// invite's token is spent, under the same conditions).
+    async fn join_hosted(&self, identity: &HostedIdentity) -> Result<(User, Account)> {
+        if !identity.email_verified {
+            return Err(Error::Unauthenticated(NOT_LINKED));
+        }
+        let Ok(email) = Email::parse(&identity.email) else {
+            return Err(Error::Unauthenticated(NOT_LINKED));
+        };
+        let table = self.table.as_ref();
+        let mut joinable = Vec::new();
+        for (aid, invited) in claims::invites_of(table, &email, MAX_HOSTED_JOINS).await? {
+            if let Some(user) = users::get(table, aid, invited.user_id).await? {
+                let waits = user.state == UserState::Pending && user.hosted_join && !user.inactive;
+                if let (true, Some(hash)) = (waits, user.invite_hash.clone()) {
+                    joinable.push(hash);
+                }
+            }
+        }
+        let hash = match joinable.len() {
+            0 => return Err(Error::Unauthenticated(NOT_LINKED)),
+            1 => joinable.remove(0),
+            _ => {
+                return Err(Error::Conflict {
+                    field: None,
+                    message: "several accounts await this identity; join one with its invite link"
+                        .into(),
+                })
+            }
+        };
+        let found = tokens::find_hash(table, hash, &[Kind::Invite]).await?;
+        let pending = self.pending_from(found).await?;
+        let login = NewLogin::Hosted(&identity.subject);
+        self.activate(pending, None, None, login).await
+    }
+}
+
+/// The most pending invites of one e-mail a hosted-UI join looks through.
+const MAX_HOSTED_JOINS: usize = 10;
 
 /// The e-mail address, cut to an account name's 100 characters.
 fn default_account_name(email: &Email) -> String {

@@ -96,15 +96,18 @@ impl Roster {
         let account = accounts::required(self.table.as_ref(), aid, account).await?;
         let now = now_ms();
         let uid = UserId::new();
+        // A SCIM user of an account that sends them no mail joins through
+        // the hosted UI: its token is kept for that, never mailed.
+        let hosted_join = scim.is_some() && !account.scim_invite_mail;
+        let ttl = if hosted_join {
+            tokens::HOSTED_JOIN_TTL_MS
+        } else {
+            self.settings.invite_ttl_ms
+        };
         let token = if inactive {
             None
         } else {
-            Some(NewToken::invite(
-                uid,
-                aid,
-                &email,
-                self.settings.invite_ttl_ms,
-            )?)
+            Some(NewToken::invite(uid, aid, &email, ttl)?)
         };
         let mut user = User::new(uid, aid, email.clone(), role, UserState::Pending, now);
         user.first = first.as_str().to_string();
@@ -112,6 +115,7 @@ impl Roster {
         user.invite_hash = token.as_ref().map(|t| t.hash.clone());
         user.external_id = external_id;
         user.inactive = inactive;
+        user.hosted_join = hosted_join;
         user.scim = scim;
         let mut tx = Tx::new();
         tx.push(user.insert_op()?);
@@ -137,7 +141,7 @@ impl Roster {
             }
         })
         .await?;
-        let Some(token) = token else {
+        let Some(token) = token.filter(|_| !hosted_join) else {
             return Ok((user, None));
         };
         let url = self.invite_url(&token.secret);

@@ -208,7 +208,7 @@ impl Roster {
 
     /// The token's user, its account and its e-mail's claim in one batch
     /// (the token names the e-mail).
-    async fn pending_from(&self, found: FoundToken) -> Result<Pending> {
+    pub(crate) async fn pending_from(&self, found: FoundToken) -> Result<Pending> {
         let table = self.table.as_ref();
         let (aid, uid) = (found.record.account_id, found.record.user_id);
         let (user, account, email_taken) = match found.record.email.as_deref() {
