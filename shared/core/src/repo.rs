@@ -45,6 +45,29 @@ pub use users::{ScimEmail, ScimProfile, ScimRole, UsedCode, User};
 use crate::error::Result;
 use crate::ports::{Item, Key, Table};
 
+/// Every record of one partition whose sort key begins with `prefix`, read
+/// consistently, page after page (for lists that plans or limits keep small).
+pub async fn all_with_prefix<T: serde::de::DeserializeOwned>(
+    table: &dyn Table,
+    pk: String,
+    prefix: String,
+) -> Result<Vec<T>> {
+    let mut q = crate::ports::Query::new(crate::ports::Index::Primary, pk);
+    q.sk = Some(crate::ports::SortKey::BeginsWith(prefix));
+    q.consistent = true;
+    let mut out = Vec::new();
+    loop {
+        let page = table.query(&q).await?;
+        for item in page.items {
+            out.push(codec::from_item(item)?);
+        }
+        match page.last_key {
+            Some(k) => q.start_after = Some(k),
+            None => return Ok(out),
+        }
+    }
+}
+
 /// Reads items that don't depend on each other in one consistent round trip
 /// (`BatchGetItem` on DynamoDB): each key's item, or `None`, in key order.
 pub async fn get_many<const N: usize>(

@@ -14,7 +14,7 @@ use super::codec::{from_item, to_item};
 use super::{keys, User};
 use crate::domain::{AccountId, GroupId, GroupName, MembershipId, UserId};
 use crate::error::Result;
-use crate::ports::{Cond, Index, Item, Op, Query, SortKey, Table};
+use crate::ports::{Cond, Item, Op, Table};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -166,20 +166,7 @@ pub async fn get(table: &dyn Table, aid: AccountId, gid: GroupId) -> Result<Opti
 /// Every group name claim of the account, in name order, read consistently.
 /// Plans cap groups at 1,000, so this is one Query (a page holds 1 MB).
 pub async fn all_names(table: &dyn Table, aid: AccountId) -> Result<Vec<NameClaim>> {
-    let mut q = Query::new(Index::Primary, keys::account_pk(aid));
-    q.sk = Some(SortKey::BeginsWith("GNAME#".into()));
-    q.consistent = true;
-    let mut out = Vec::new();
-    loop {
-        let page = table.query(&q).await?;
-        for item in page.items {
-            out.push(from_item(item)?);
-        }
-        match page.last_key {
-            Some(k) => q.start_after = Some(k),
-            None => return Ok(out),
-        }
-    }
+    super::all_with_prefix(table, keys::account_pk(aid), "GNAME#".into()).await
 }
 
 /// Reads many items by key, in batches of 100 (DynamoDB's limit).

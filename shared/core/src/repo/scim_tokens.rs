@@ -12,7 +12,7 @@ use super::keys;
 use crate::crypto::{new_token, sha256_hex};
 use crate::domain::{AccountId, ScimTokenId};
 use crate::error::Result;
-use crate::ports::{Cond, Index, Op, Query, SortKey, Table};
+use crate::ports::{Cond, Op, Table};
 
 /// Tokens an account may hold at once (one per provider, and a spare to
 /// rotate with).
@@ -128,18 +128,5 @@ pub async fn get(table: &dyn Table, aid: AccountId, id: ScimTokenId) -> Result<O
 /// The account's tokens, oldest first (ids are ULIDs). At most
 /// [`MAX_TOKENS`]: one query.
 pub async fn all(table: &dyn Table, aid: AccountId) -> Result<Vec<ScimToken>> {
-    let mut q = Query::new(Index::Primary, keys::account_pk(aid));
-    q.sk = Some(SortKey::BeginsWith("SCIMTOKEN#".into()));
-    q.consistent = true;
-    let mut out = Vec::new();
-    loop {
-        let page = table.query(&q).await?;
-        for item in page.items {
-            out.push(from_item(item)?);
-        }
-        match page.last_key {
-            Some(k) => q.start_after = Some(k),
-            None => return Ok(out),
-        }
-    }
+    super::all_with_prefix(table, keys::account_pk(aid), "SCIMTOKEN#".into()).await
 }

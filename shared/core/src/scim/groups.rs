@@ -15,8 +15,6 @@ use crate::domain::{GroupId, UserId};
 use crate::error::{Error, Result};
 use crate::groups::{GroupChange, NewGroup, MAX_ASSIGNMENTS};
 use crate::policy;
-use crate::ports::{Index, Query, SortKey};
-use crate::repo::codec::from_item;
 use crate::repo::groups::{Group, Membership};
 use crate::repo::keys;
 use crate::users::Caller;
@@ -112,20 +110,10 @@ impl Roster {
 
     /// The ids of a group's members, read consistently.
     pub async fn member_ids(&self, caller: &Caller, gid: GroupId) -> Result<BTreeSet<UserId>> {
-        let mut q = Query::new(Index::Primary, keys::account_pk(caller.user.account_id));
-        q.sk = Some(SortKey::BeginsWith(format!("MEMBER#{gid}#")));
-        q.consistent = true;
-        let mut out = BTreeSet::new();
-        loop {
-            let page = self.table.query(&q).await?;
-            for item in page.items {
-                out.insert(from_item::<Membership>(item)?.user_id);
-            }
-            match page.last_key {
-                Some(k) => q.start_after = Some(k),
-                None => return Ok(out),
-            }
-        }
+        let pk = keys::account_pk(caller.user.account_id);
+        let all: Vec<Membership> =
+            crate::repo::all_with_prefix(self.table.as_ref(), pk, format!("MEMBER#{gid}#")).await?;
+        Ok(all.into_iter().map(|m| m.user_id).collect())
     }
 
     async fn set_members(
