@@ -111,9 +111,11 @@ pub fn etag(version: i64) -> String {
     format!("W/\"{version}\"")
 }
 
-/// The version an `If-Match` names; `*` (or none) names none.
+/// The version an `If-Match` names; `*` (or no header) names none. An
+/// empty header names nothing that can match (412), as any other that is
+/// no version of ours.
 pub fn parse_etag(raw: Option<&str>) -> Result<Option<i64>, ScimError> {
-    let Some(raw) = raw.map(str::trim).filter(|r| !r.is_empty() && *r != "*") else {
+    let Some(raw) = raw.map(str::trim).filter(|r| *r != "*") else {
         return Ok(None);
     };
     let bare = raw.strip_prefix("W/").unwrap_or(raw).trim_matches('"');

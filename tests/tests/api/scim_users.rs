@@ -573,6 +573,8 @@ async fn if_match_is_honoured() {
     // The old version is stale now.
     app.scim_request(req(&etag, &p)).await.error(412, None);
     app.scim_request(req("W/\"x\"", &p)).await.error(412, None);
+    // An If-Match that is there but empty names no version either.
+    app.scim_request(req("", &p)).await.error(412, None);
     app.scim_request(req(ok.etag.as_deref().unwrap(), &p))
         .await
         .expect(200);
