@@ -4,9 +4,7 @@
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use http_body_util::BodyExt;
 use serde_json::Value;
-use tower::ServiceExt;
 
 use crate::app::{header, TestApp};
 
@@ -75,30 +73,12 @@ impl TestApp {
     }
 
     pub async fn send_request(&self, req: Request<Body>) -> Answer {
-        let (parts, body) = req.into_parts();
-        let sent = body.collect().await.unwrap().to_bytes();
-        let (method, path, query) = (
-            parts.method.to_string(),
-            parts.uri.path().to_string(),
-            parts.uri.query().unwrap_or("").to_string(),
+        let (status, headers, bytes) =
+            crate::contract::send_checked(self.router.clone(), req).await;
+        let (error_code, content_type) = (
+            header(&headers, "error-code"),
+            header(&headers, "content-type"),
         );
-        let req = Request::from_parts(parts, Body::from(sent.clone()));
-        let response = self.router.clone().oneshot(req).await.unwrap();
-        let (status, error_code, content_type) = (
-            response.status(),
-            header(response.headers(), "error-code"),
-            header(response.headers(), "content-type"),
-        );
-        let bytes = response.into_body().collect().await.unwrap().to_bytes();
-        crate::contract::check(&crate::contract::Exchange {
-            method: &method,
-            path: &path,
-            query: &query,
-            body: &sent,
-            status: status.as_u16(),
-            content_type: content_type.as_deref(),
-            answer: &bytes,
-        });
         Answer {
             status,
             error_code,

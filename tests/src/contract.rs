@@ -89,6 +89,42 @@ pub struct Exchange<'a> {
     pub answer: &'a [u8],
 }
 
+/// Sends `req` through `router` and holds the exchange to the document:
+/// the answer's status, headers and body.
+pub async fn send_checked(
+    router: axum::Router,
+    req: axum::http::Request<axum::body::Body>,
+) -> (
+    axum::http::StatusCode,
+    axum::http::HeaderMap,
+    axum::body::Bytes,
+) {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let (parts, body) = req.into_parts();
+    let sent = body.collect().await.unwrap().to_bytes();
+    let (method, path, query) = (
+        parts.method.to_string(),
+        parts.uri.path().to_string(),
+        parts.uri.query().unwrap_or("").to_string(),
+    );
+    let req = axum::http::Request::from_parts(parts, axum::body::Body::from(sent.clone()));
+    let response = router.oneshot(req).await.unwrap();
+    let (status, headers) = (response.status(), response.headers().clone());
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    let content_type = headers.get("content-type").and_then(|v| v.to_str().ok());
+    check(&Exchange {
+        method: &method,
+        path: &path,
+        query: &query,
+        body: &sent,
+        status: status.as_u16(),
+        content_type,
+        answer: &bytes,
+    });
+    (status, headers, bytes)
+}
+
 /// Holds one exchange to the document; panics, saying why, when it breaks it.
 pub fn check(x: &Exchange) {
     let Some(item) = path_item(x.path) else {
