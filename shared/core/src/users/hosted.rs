@@ -20,7 +20,6 @@
 use crate::auth::HostedIdentity;
 use crate::domain::{AccountId, AccountName, Email, Name, UserId, UserState};
 use crate::error::{Error, Result};
-use crate::plans;
 use crate::repo::tokens::{self, Kind};
 use crate::repo::{claims, users, Account, User};
 use crate::roster::Tx;
@@ -55,11 +54,19 @@ impl Roster {
         match form {
             HostedLogin::Linked => {
                 let table = self.table.as_ref();
-                let Some(link) = claims::get_link(table, &identity.subject).await? else {
+                let link = match claims::get_link(table, &identity.subject).await? {
+                    Some(link) => link,
                     // Not linked yet: a user provisioned to join through
                     // the hosted UI, with this identity's e-mail, joins now.
-                    let (user, account) = self.join_hosted(&identity).await?;
-                    return self.start_session(user, account, None, None).await;
+                    None => match self.join_hosted(&identity).await {
+                        Ok((user, account)) => {
+                            return self.start_session(user, account, None, None).await
+                        }
+                        // A parallel first login of this identity may have
+                        // joined meanwhile (spending the invite this one
+                        // read): then it logs in as the user that one linked.
+                        Err(e) => claims::get_link(table, &identity.subject).await?.ok_or(e)?,
+                    },
                 };
                 let (user, account) = users::get_with_account(table, link.account_id, link.user_id)
                     .await?
@@ -85,7 +92,8 @@ impl Roster {
                 };
                 let login = NewLogin::Hosted(&identity.subject);
                 let ids = (AccountId::new(), UserId::new());
-                let (account, owner) = new_account(&name, plans::DEFAULT_PLAN, &email, ids)?;
+                let (account, owner) =
+                    new_account(&name, &self.settings.registration_plan, &email, ids)?;
                 let (user, account) = self
                     .open_account(account, owner, login, Tx::new(), |_| None)
                     .await?;
