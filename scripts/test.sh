@@ -3,7 +3,9 @@
 #   1. formatting and lints;
 #   2. installs the AWS emulator (moto[server], and cfn-lint) in a virtualenv
 #      under target/, starts it on a free loopback port;
-#   3. cfn-lint on the SAM template, then the whole suite (Table conformance on redb and on DynamoDB, the API
+#   3. cfn-lint on the SAM template, the CDK construct's tests, synth and
+#      comparison with the SAM template (infra/cdk/test/run.sh: npm ci into
+#      target/), then the whole suite (Table conformance on redb and on DynamoDB, the API
 #      rules and the real server on the embedded backend), then the API
 #      documents' sample clients (tests/clients/run.sh; needs node), then
 #      the browser test (tests/browser/run.sh: Playwright for Python, Debian's
@@ -65,6 +67,12 @@ export PATH="$PWD/$VENV/bin:$PATH"
 
 echo "== cfn-lint infra/template.yaml"
 cfn-lint infra/template.yaml
+
+# The CDK construct (infra/cdk): npm ci (node_modules kept under target/),
+# its tests, cdk synth of the example app, cfn-lint on what it made, and the
+# comparison with the SAM template, resource by resource. Needs node.
+echo "== the CDK construct (infra/cdk/test/run.sh)"
+PYTHON="$VENV/bin/python" infra/cdk/test/run.sh
 
 echo "== cargo test (embedded backend; DynamoDB conformance on the emulator)"
 cargo test "${CARGO_SET[@]}"

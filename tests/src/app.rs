@@ -104,6 +104,8 @@ pub struct TestApp {
 pub struct Options {
     pub plan: &'static str,
     pub open_registration: bool,
+    /// The plan open registration starts accounts on (default `free`).
+    pub registration_plan: Option<String>,
     /// The backend, when not the one `ROSTER_TEST_BACKEND` names.
     pub backend: Option<Backend>,
     /// AWS backend: log every AWS call here.
@@ -117,6 +119,7 @@ impl Default for Options {
         Options {
             plan: "team",
             open_registration: false,
+            registration_plan: None,
             backend: None,
             calls: None,
             clock: None,
@@ -134,6 +137,10 @@ impl TestApp {
         let data_dir = dir.path().to_path_buf();
         let settings = Settings {
             open_registration: options.open_registration,
+            registration_plan: options
+                .registration_plan
+                .clone()
+                .unwrap_or_else(|| roster_core::plans::DEFAULT_PLAN.into()),
             ..Settings::new("http://roster.test")
         };
         let backend = options.backend.unwrap_or_else(Backend::current);

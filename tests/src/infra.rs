@@ -1,18 +1,11 @@
 //! `infra/template.yaml`, read as text: its resources, by name.
 
-use roster_api::Function;
-
 pub fn template() -> String {
     std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../infra/template.yaml"
     ))
     .unwrap()
-}
-
-pub fn resource_name(function: Function) -> String {
-    let name = function.name();
-    format!("{}{}Function", name[..1].to_uppercase(), &name[1..])
 }
 
 /// The lines of one top-level resource (two-space indent) of the template.

@@ -5,9 +5,11 @@
 //! for); this test fails when one makes more calls than listed here and in
 //! the README.
 
+use std::collections::{BTreeMap, BTreeSet};
+
+use roster_api::Function;
 use roster_aws::CallLog;
 use roster_tests::app::{token_of, Backend, Options, TestApp, PASSWORD};
-use roster_tests::infra::{resource, resource_name, template};
 use roster_tests::scim::{okta_user, patch_op};
 use roster_tests::totp;
 use serde_json::json;
@@ -635,9 +637,10 @@ async fn every_operation_stays_within_its_aws_call_budget() {
     }
     let _ = token_of;
 
-    // And its function's IAM policy in the SAM template allows every call it
-    // made: a deployed function must not meet AccessDenied.
-    let text = template();
+    // And its function's IAM actions (roster_api::deploy, which both deploy
+    // paths hold) allow every call it made: a deployed function must not meet
+    // AccessDenied. And each action is called by one of its operations.
+    let mut called: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
     for (op, calls) in &seen {
         let path = op.split(' ').next().unwrap_or(op);
         let function = roster_api::OPERATIONS
@@ -645,16 +648,34 @@ async fn every_operation_stays_within_its_aws_call_budget() {
             .find(|o| o.path == path)
             .unwrap()
             .function;
-        let policy = resource(&text, &resource_name(function));
         for call in calls {
             for action in iam_actions(call) {
                 assert!(
-                    policy.contains(&action),
-                    "{op} calls {call}, but {} lacks {action}",
-                    resource_name(function)
+                    function.actions().any(|a| a == action),
+                    "{op} calls {call}, but the {} function lacks {action}",
+                    function.name()
                 );
+                called.entry(function.name()).or_default().insert(action);
             }
         }
+    }
+    for function in [Function::Public, Function::Read, Function::Write] {
+        assert_every_action_is_called(function, called.get(function.name()));
+    }
+}
+
+/// Least privilege: every action a function holds is one its requests call
+/// (but `ssm:GetParameter`, called once at cold start for the signing key).
+fn assert_every_action_is_called(function: Function, called: Option<&BTreeSet<String>>) {
+    for action in function.actions() {
+        if action == "ssm:GetParameter" {
+            continue;
+        }
+        assert!(
+            called.is_some_and(|c| c.contains(action)),
+            "the {} function holds {action}, which none of its requests called",
+            function.name()
+        );
     }
 }
 
@@ -901,17 +922,20 @@ async fn every_scim_route_stays_within_its_aws_call_budget() {
         .expect(200);
     check("GET /ServiceProviderConfig", calls.take());
 
-    // The SCIM function's IAM policy allows every call it made.
-    let text = template();
-    let policy = resource(&text, &resource_name(roster_api::scim::FUNCTION));
+    // The SCIM function's IAM actions allow every call it made, and each is
+    // called.
+    let function = roster_api::scim::FUNCTION;
+    let mut called = BTreeSet::new();
     for (route, calls) in &seen {
         for call in calls {
             for action in iam_actions(call) {
                 assert!(
-                    policy.contains(&action),
-                    "{route} calls {call}, but ScimFunction lacks {action}"
+                    function.actions().any(|a| a == action),
+                    "{route} calls {call}, but the SCIM function lacks {action}"
                 );
+                called.insert(action);
             }
         }
     }
+    assert_every_action_is_called(function, Some(&called));
 }

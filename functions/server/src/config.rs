@@ -66,6 +66,12 @@ pub struct Config {
     #[arg(long, env = "ROSTER_OPEN_REGISTRATION")]
     pub open_registration: bool,
 
+    /// The plan accounts made by open registration start on: a name, or a
+    /// custom plan as JSON, as for --plan.
+    #[arg(long, env = "ROSTER_REGISTRATION_PLAN", default_value = roster_core::plans::DEFAULT_PLAN,
+          value_parser = registration_plan)]
+    pub registration_plan: String,
+
     /// The issuer authenticator apps show for roster's TOTP codes.
     #[arg(long, env = "ROSTER_MFA_ISSUER", default_value = roster_core::DEFAULT_MFA_ISSUER)]
     pub mfa_issuer: String,
@@ -118,6 +124,12 @@ pub struct Config {
     #[arg(long)]
     pub print_openapi: bool,
 
+    /// Print what a deployment needs (every API Gateway route on its
+    /// function, each function's binary, timeout and IAM actions) as JSON,
+    /// as `infra/routes.json` holds it, and exit.
+    #[arg(long)]
+    pub print_routes: bool,
+
     /// Print a new session signing key (for ROSTER_SIGNING_KEY or the SSM
     /// parameter of a deployment) and exit.
     #[arg(long)]
@@ -126,6 +138,13 @@ pub struct Config {
     /// Log filter (tracing's EnvFilter syntax).
     #[arg(long, env = "ROSTER_LOG", default_value = "info")]
     pub log: String,
+}
+
+/// `--registration-plan`, checked: a plan's name or a custom plan's JSON.
+fn registration_plan(text: &str) -> Result<String, String> {
+    roster_core::plans::parse(text)
+        .map(|_| text.to_string())
+        .map_err(|e| e.to_string())
 }
 
 /// `--invite-ttl`, in ms.

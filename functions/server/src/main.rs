@@ -25,6 +25,10 @@ async fn main() -> ExitCode {
         println!("{}", roster_api::openapi::json());
         return ExitCode::SUCCESS;
     }
+    if config.print_routes {
+        println!("{}", roster_api::deploy::json());
+        return ExitCode::SUCCESS;
+    }
     if config.print_signing_key {
         return match roster_core::auth::Keys::generate_secret() {
             Ok(key) => {
@@ -79,6 +83,7 @@ async fn build(config: &Config) -> Result<Roster, String> {
     let settings = Settings {
         public_url: config.public_url(),
         open_registration: config.open_registration,
+        registration_plan: config.registration_plan.clone(),
         mfa_issuer: config.mfa_issuer.clone(),
         audit_days: config.audit_days,
         invite_ttl_ms: config.invite_ttl,

@@ -285,6 +285,41 @@ fn a_malformed_invite_ttl_stops_the_server_with_a_message() {
 }
 
 #[test]
+fn a_bad_registration_plan_stops_the_server_with_a_message() {
+    for bad in [
+        "gold",
+        "{\"seats\": {\"admin\": 0, \"user\": 1, \"viewer\": 1}, \"groups\": 1}",
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let out = std::process::Command::new(BIN)
+            .args([
+                "--listen",
+                "127.0.0.1:0",
+                "--registration-plan",
+                bad,
+                "--data-dir",
+            ])
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{bad}");
+        let text = String::from_utf8_lossy(&out.stderr);
+        assert!(text.contains("--registration-plan"), "{bad}: {text}");
+    }
+}
+
+#[test]
+fn print_routes_prints_the_committed_manifest() {
+    let out = std::process::Command::new(BIN)
+        .arg("--print-routes")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let committed = include_str!("../../../infra/routes.json");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), committed);
+}
+
+#[test]
 fn print_openapi_prints_what_the_server_serves() {
     let out = std::process::Command::new(BIN)
         .arg("--print-openapi")

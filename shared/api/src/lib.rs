@@ -7,6 +7,7 @@
 
 mod call;
 pub mod compat;
+pub mod deploy;
 pub mod error;
 pub mod openapi;
 pub mod operator;

@@ -108,7 +108,8 @@ impl AwsSettings {
 }
 
 /// `Settings` of a Lambda: `ROSTER_PUBLIC_URL`, `ROSTER_OPEN_REGISTRATION`,
-/// `ROSTER_MFA_ISSUER`, `ROSTER_AUDIT_DAYS`, `ROSTER_INVITE_TTL`.
+/// `ROSTER_REGISTRATION_PLAN`, `ROSTER_MFA_ISSUER`, `ROSTER_AUDIT_DAYS`,
+/// `ROSTER_INVITE_TTL`. A bad value stops the cold start with its reason.
 pub fn settings_from_env() -> Result<Settings, String> {
     let public_url = std::env::var("ROSTER_PUBLIC_URL")
         .map_err(|_| "ROSTER_PUBLIC_URL is not set".to_string())?;
@@ -117,6 +118,14 @@ pub fn settings_from_env() -> Result<Settings, String> {
         .ok()
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| roster_core::DEFAULT_MFA_ISSUER.to_string());
+    let registration_plan = match std::env::var("ROSTER_REGISTRATION_PLAN") {
+        Ok(plan) if !plan.is_empty() => {
+            roster_core::plans::parse(&plan)
+                .map_err(|e| format!("ROSTER_REGISTRATION_PLAN: {e}"))?;
+            plan
+        }
+        _ => roster_core::plans::DEFAULT_PLAN.to_string(),
+    };
     let audit_days = match std::env::var("ROSTER_AUDIT_DAYS") {
         Ok(days) if !days.is_empty() => days
             .parse::<i64>()
@@ -135,6 +144,7 @@ pub fn settings_from_env() -> Result<Settings, String> {
     Ok(Settings {
         public_url: public_url.trim_end_matches('/').to_string(),
         open_registration: matches!(open.as_str(), "1" | "true" | "yes"),
+        registration_plan,
         mfa_issuer: issuer,
         audit_days,
         invite_ttl_ms,

@@ -83,7 +83,9 @@ pub const MAX_FEATURE_NAME: usize = 64;
 /// The name of a plan given as an object rather than by name.
 pub const CUSTOM: &str = "custom";
 
-/// Accounts made by open registration start on this plan.
+/// Accounts made by open registration start on this plan unless
+/// `--registration-plan` says otherwise (and accounts whose stored plan is
+/// unknown are read as on it).
 pub const DEFAULT_PLAN: &str = "free";
 
 /// The named plans.

@@ -19,6 +19,9 @@ pub struct Settings {
     pub public_url: String,
     /// Whether `user/login` `{register: true, …}` may create accounts.
     pub open_registration: bool,
+    /// The plan accounts made by open registration start on: a plan's name,
+    /// or a custom plan's JSON (checked with `plans::parse` at start-up).
+    pub registration_plan: String,
     /// The issuer named in TOTP enrolment URIs (`otpauth://totp/<issuer>:…`).
     pub mfa_issuer: String,
     /// Days an audit entry is kept (`--audit-days`).
@@ -33,6 +36,7 @@ impl Settings {
         Settings {
             public_url: public_url.into(),
             open_registration: false,
+            registration_plan: crate::plans::DEFAULT_PLAN.into(),
             mfa_issuer: DEFAULT_MFA_ISSUER.into(),
             audit_days: DEFAULT_AUDIT_DAYS,
             invite_ttl_ms: crate::repo::tokens::INVITE_TTL_MS,

@@ -151,3 +151,31 @@ async fn registration_validates_its_input() {
     assert_eq!(r.field(), "accountName");
     assert_eq!(app.mails_to("x@example.com"), 0);
 }
+
+#[tokio::test]
+async fn registered_accounts_start_on_the_configured_plan() {
+    let custom = r#"{"seats": {"admin": 1, "user": 4, "viewer": 0}, "groups": 2}"#;
+    for (plan, name, users) in [("business", "business", 1000), (custom, "custom", 4)] {
+        let app = TestApp::with(Options {
+            open_registration: true,
+            registration_plan: Some(plan.into()),
+            ..Options::default()
+        })
+        .await;
+        let r = app
+            .call("user/login", None, register("new@example.com", "Newco"))
+            .await;
+        assert_eq!(r.status.as_u16(), 202, "{}", r.body);
+        let link = app
+            .link_from_mail("new@example.com", "/signup?token=")
+            .expect("a registration mail");
+        let body = json!({"token": token_of(&link), "password": "nia's own passphrase"});
+        let v = app.call("user/signup", None, body).await.ok();
+        assert_eq!(v["account"]["plan"], name, "{v}");
+        let nia = app
+            .logged_in("new@example.com", "nia's own passphrase")
+            .await;
+        let usage = app.as_member(&nia, "account/usage", json!({})).await.ok();
+        assert_eq!(usage["seats"]["user"]["limit"], users, "{usage}");
+    }
+}

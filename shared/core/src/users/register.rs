@@ -99,7 +99,8 @@ impl Roster {
         let password = Password::parse(password, &email)?;
         let uid = found.record.user_id;
         let ids = (found.record.account_id, uid);
-        let (account, mut owner) = new_account(&name, plans::DEFAULT_PLAN, &email, ids)?;
+        let (account, mut owner) =
+            new_account(&name, &self.settings.registration_plan, &email, ids)?;
         if let Some(first) = first {
             owner.first = first.as_str().to_string();
         }

@@ -1,0 +1,266 @@
+// The `Roster` construct: roster's HTTP API, functions, table, user pool and
+// least-privilege policies, as infra/template.yaml deploys them with SAM.
+// Routes, binaries, timeouts and each function's IAM actions come from
+// infra/routes.json (roster-server --print-routes); test/compare.py checks
+// the synthesized template against the SAM template resource by resource.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+
+import { GrantTarget, loadManifest, Manifest } from './manifest';
+
+/** A custom plan (README, Plans and seats). */
+export interface CustomPlan {
+  readonly seats: { readonly admin: number; readonly user: number; readonly viewer: number };
+  readonly groups: number;
+  readonly features?: Record<string, number | boolean>;
+}
+
+export interface RosterProps {
+  /** Sender of invite, reset and registration mails: an SES-verified identity, e.g. `Acme <noreply@acme.com>`. */
+  readonly mailFrom: string;
+  /** Base of the links in those mails (your signup page), e.g. `https://users.acme.com`. */
+  readonly publicUrl: string;
+  /**
+   * Where `cargo lambda build --release --arm64 --output-format zip` put the
+   * functions: `<artifactsPath>/roster-public/bootstrap.zip` and so on.
+   * @default the roster checkout's `target/lambda`
+   */
+  readonly artifactsPath?: string;
+  /**
+   * The SSM SecureString parameter holding the session signing key (create
+   * it before deploying, with the key `roster-server --print-signing-key`
+   * prints; CloudFormation cannot create SecureStrings).
+   * @default '/roster/signing-key'
+   */
+  readonly signingKeyParameter?: string;
+  /** Whether anyone may create an account (`user/login {register: true}`). @default false */
+  readonly openRegistration?: boolean;
+  /** The plan accounts made by open registration start on. @default 'free' */
+  readonly registrationPlan?: string | CustomPlan;
+  /** The issuer authenticator apps show next to roster's TOTP codes. @default 'roster' */
+  readonly mfaIssuer?: string;
+  /** Reserved concurrency of the internet-facing public function. @default 50 */
+  readonly publicConcurrency?: number;
+  /** How long the functions' log groups keep their logs. @default THREE_MONTHS (90 days) */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * An existing table to use instead of creating one. It must have roster's
+   * shape: `pk`/`sk` (strings), the index `gs1` on `gs1pk`/`gs1sk`
+   * projecting all, TTL on `ttl`.
+   * @default a new table
+   */
+  readonly table?: dynamodb.ITable;
+  /** An existing user pool to use instead of creating one. @default a new pool */
+  readonly userPool?: cognito.IUserPool;
+  /**
+   * An existing client of `userPool` allowing ALLOW_ADMIN_USER_PASSWORD_AUTH
+   * and ALLOW_REFRESH_TOKEN_AUTH, without a secret.
+   * @default a new client in the pool
+   */
+  readonly userPoolClient?: cognito.IUserPoolClient;
+  /**
+   * What deleting the stack (or replacing the resource) does to the table and
+   * the pool roster creates: they hold every account and login.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/** The manifest's function names. */
+export type FunctionName = 'public' | 'read' | 'write' | 'scim';
+
+export class Roster extends Construct {
+  /** The HTTP API; its `$default` stage serves every route. */
+  public readonly api: apigwv2.HttpApi;
+  /** The API's base URL. */
+  public readonly url: string;
+  /** Each function, by the manifest's name. */
+  public readonly functions: Record<string, lambda.Function> = {};
+  public readonly tableName: string;
+  public readonly tableArn: string;
+  public readonly userPoolId: string;
+  public readonly userPoolArn: string;
+  public readonly userPoolClientId: string;
+
+  constructor(scope: Construct, id: string, props: RosterProps) {
+    super(scope, id);
+    const manifest = loadManifest();
+    check(props, manifest);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const stack = Stack.of(this);
+
+    // The table: roster's one table (DESIGN: pk/sk, gs1, TTL), on demand,
+    // with point-in-time recovery.
+    if (props.table) {
+      this.tableName = props.table.tableName;
+      this.tableArn = props.table.tableArn;
+    } else {
+      const table = new dynamodb.Table(this, 'Table', {
+        partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+        sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+        billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+        timeToLiveAttribute: 'ttl',
+        pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+        removalPolicy,
+      });
+      table.addGlobalSecondaryIndex({
+        indexName: 'gs1',
+        partitionKey: { name: 'gs1pk', type: dynamodb.AttributeType.STRING },
+        sortKey: { name: 'gs1sk', type: dynamodb.AttributeType.STRING },
+        projectionType: dynamodb.ProjectionType.ALL,
+      });
+      this.tableName = table.tableName;
+      this.tableArn = table.tableArn;
+    }
+
+    // The pool, as the SAM template declares it (an L1, so that no L2
+    // default the template lacks creeps in). roster's password policy is the
+    // only one: the pool stores a fixed-form derivation (README).
+    if (props.userPool) {
+      this.userPoolId = props.userPool.userPoolId;
+      this.userPoolArn = props.userPool.userPoolArn;
+    } else {
+      const pool = new cognito.CfnUserPool(this, 'UserPool', {
+        policies: {
+          passwordPolicy: {
+            minimumLength: 10,
+            requireLowercase: false,
+            requireUppercase: false,
+            requireNumbers: false,
+            requireSymbols: false,
+          },
+        },
+        mfaConfiguration: 'OPTIONAL',
+        enabledMfas: ['SOFTWARE_TOKEN_MFA'],
+        adminCreateUserConfig: { allowAdminCreateUserOnly: true },
+        schema: [{ name: 'email', attributeDataType: 'String', mutable: true }],
+      });
+      pool.applyRemovalPolicy(removalPolicy);
+      this.userPoolId = pool.ref;
+      this.userPoolArn = pool.attrArn;
+    }
+    if (props.userPoolClient) {
+      this.userPoolClientId = props.userPoolClient.userPoolClientId;
+    } else {
+      const client = new cognito.CfnUserPoolClient(this, 'UserPoolClient', {
+        userPoolId: this.userPoolId,
+        generateSecret: false,
+        explicitAuthFlows: ['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+        // Unknown users answer like wrong passwords, in like time.
+        preventUserExistenceErrors: 'ENABLED',
+        // Id tokens from the hosted UI carry the e-mail roster links them by.
+        readAttributes: ['email', 'email_verified'],
+      });
+      this.userPoolClientId = client.ref;
+    }
+
+    const parameter = props.signingKeyParameter ?? '/roster/signing-key';
+    const parameterArn = stack.formatArn({
+      service: 'ssm',
+      resource: 'parameter',
+      resourceName: parameter.replace(/^\//, ''),
+    });
+    const targets: Record<GrantTarget, string[]> = {
+      table: [this.tableArn, `${this.tableArn}/index/gs1`],
+      signingKey: [parameterArn],
+      userPool: [this.userPoolArn],
+      mail: ['*'],
+    };
+    const plan = props.registrationPlan ?? 'free';
+    const environment: Record<string, string> = {
+      ROSTER_TABLE: this.tableName,
+      ROSTER_USER_POOL_ID: this.userPoolId,
+      ROSTER_CLIENT_ID: this.userPoolClientId,
+      ROSTER_MAIL_FROM: props.mailFrom,
+      ROSTER_PUBLIC_URL: props.publicUrl,
+      ROSTER_MFA_ISSUER: props.mfaIssuer ?? 'roster',
+      ROSTER_SIGNING_KEY_PARAMETER: parameter,
+      ROSTER_OPEN_REGISTRATION: props.openRegistration ? 'true' : 'false',
+      ROSTER_REGISTRATION_PLAN: typeof plan === 'string' ? plan : JSON.stringify(plan),
+      RUST_LOG: 'info',
+    };
+
+    this.api = new apigwv2.HttpApi(this, 'Api', { createDefaultStage: true });
+    this.url = this.api.apiEndpoint;
+    const artifacts = props.artifactsPath ?? path.resolve(__dirname, '..', '..', '..', 'target', 'lambda');
+    for (const spec of manifest.functions) {
+      const logical = spec.name[0].toUpperCase() + spec.name.slice(1);
+      const zip = path.join(artifacts, spec.binary, 'bootstrap.zip');
+      if (!fs.existsSync(zip)) {
+        throw new Error(
+          `${zip} is missing: build the functions first, in the roster checkout: ` +
+            '`cargo lambda build --release --arm64 --output-format zip` (or set artifactsPath)',
+        );
+      }
+      const logGroup = new logs.LogGroup(this, `${logical}FunctionLogs`, {
+        retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
+        // As in the SAM template: logs expire by retention and go with the stack.
+        removalPolicy: RemovalPolicy.DESTROY,
+      });
+      const fn = new lambda.Function(this, `${logical}Function`, {
+        code: lambda.Code.fromAsset(zip),
+        handler: 'bootstrap',
+        runtime: lambda.Runtime.PROVIDED_AL2023,
+        architecture: lambda.Architecture.ARM_64,
+        memorySize: spec.memoryMb,
+        timeout: Duration.seconds(spec.timeoutSeconds),
+        environment,
+        logGroup,
+        reservedConcurrentExecutions: spec.reservedConcurrency ? (props.publicConcurrency ?? 50) : undefined,
+      });
+      (fn.node.defaultChild as lambda.CfnFunction).addMetadata('roster:binary', spec.binary);
+      for (const [target, actions] of Object.entries(spec.grants) as [GrantTarget, string[]][]) {
+        fn.addToRolePolicy(new iam.PolicyStatement({ actions, resources: targets[target] }));
+      }
+      const integration = new HttpLambdaIntegration(`${logical}Integration`, fn);
+      for (const route of spec.routes) {
+        new apigwv2.HttpRoute(this, route.name, {
+          httpApi: this.api,
+          routeKey: apigwv2.HttpRouteKey.with(route.path, route.method as apigwv2.HttpMethod),
+          integration,
+        });
+      }
+      this.functions[spec.name] = fn;
+    }
+  }
+}
+
+/** Props a deploy would only fail on later, refused at synth. */
+function check(props: RosterProps, manifest: Manifest) {
+  const known = (text: string) => Token.isUnresolved(text) || text.trim() !== '';
+  if (!known(props.mailFrom)) throw new Error('mailFrom must name an SES-verified sender');
+  if (!Token.isUnresolved(props.publicUrl) && !/^https?:\/\/[^/]/.test(props.publicUrl)) {
+    throw new Error(`publicUrl must be an http(s) URL, not ${JSON.stringify(props.publicUrl)}`);
+  }
+  const plan = props.registrationPlan;
+  if (typeof plan === 'string' && !manifest.plans.includes(plan)) {
+    throw new Error(`registrationPlan must be one of ${manifest.plans.join(', ')}, or a custom plan`);
+  }
+  if (typeof plan === 'object') {
+    const counts = [plan.seats?.admin, plan.seats?.user, plan.seats?.viewer, plan.groups];
+    if (counts.some((n) => !Number.isInteger(n) || n < 0) || plan.seats.admin < 1) {
+      throw new Error('a custom registrationPlan needs whole seats.admin (at least 1), seats.user, seats.viewer and groups');
+    }
+  }
+  const concurrency = props.publicConcurrency;
+  if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1)) {
+    throw new Error('publicConcurrency must be a whole number of at least 1');
+  }
+  if (props.userPoolClient && !props.userPool) {
+    throw new Error('userPoolClient is a client of userPool: adopt the pool too');
+  }
+  const parameter = props.signingKeyParameter;
+  if (parameter !== undefined && !parameter.startsWith('/')) {
+    throw new Error('signingKeyParameter is a parameter path, starting with /');
+  }
+}

@@ -1,0 +1,171 @@
+// The construct's props, by CDK assertions on the synthesized template.
+// `npm test` (tsc, then node --test); artifacts are empty placeholder zips.
+import { strict as assert } from 'node:assert';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { test } from 'node:test';
+
+import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as logs from 'aws-cdk-lib/aws-logs';
+
+import { loadManifest, Roster, RosterProps } from '../lib';
+
+const manifest = loadManifest();
+
+/** A folder with an empty zip per function, as cargo-lambda lays them out. */
+function artifacts(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'roster-artifacts-'));
+  const emptyZip = Buffer.from([0x50, 0x4b, 0x05, 0x06, ...new Array(18).fill(0)]);
+  for (const f of manifest.functions) {
+    fs.mkdirSync(path.join(dir, f.binary));
+    fs.writeFileSync(path.join(dir, f.binary, 'bootstrap.zip'), emptyZip);
+  }
+  return dir;
+}
+const ARTIFACTS = artifacts();
+
+function synth(props: Partial<RosterProps> = {}, extra?: (stack: Stack) => Partial<RosterProps>) {
+  const stack = new Stack(new App(), 'Test');
+  new Roster(stack, 'Users', {
+    mailFrom: 'noreply@example.com',
+    publicUrl: 'https://users.example.com',
+    artifactsPath: ARTIFACTS,
+    ...props,
+    ...(extra ? extra(stack) : {}),
+  });
+  return Template.fromStack(stack);
+}
+
+function env(template: Template): Record<string, unknown>[] {
+  return Object.values(template.findResources('AWS::Lambda::Function')).map(
+    (f) => f.Properties.Environment.Variables,
+  );
+}
+
+const defaults = synth();
+
+test('every route of the manifest, once', () => {
+  const routes = manifest.functions.flatMap((f) => f.routes);
+  assert.ok(routes.length > 100);
+  defaults.resourceCountIs('AWS::ApiGatewayV2::Route', routes.length);
+  for (const r of routes) {
+    defaults.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: `${r.method} ${r.path}` });
+  }
+  defaults.hasResourceProperties('AWS::ApiGatewayV2::Stage', { StageName: '$default', AutoDeploy: true });
+});
+
+test('the table and the pool are retained by default', () => {
+  defaults.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+  defaults.hasResource('AWS::Cognito::UserPool', { DeletionPolicy: 'Retain', UpdateReplacePolicy: 'Retain' });
+  defaults.hasResourceProperties('AWS::DynamoDB::Table', {
+    KeySchema: [
+      { AttributeName: 'pk', KeyType: 'HASH' },
+      { AttributeName: 'sk', KeyType: 'RANGE' },
+    ],
+    BillingMode: 'PAY_PER_REQUEST',
+    TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
+    PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+    GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'gs1', Projection: { ProjectionType: 'ALL' } })],
+  });
+});
+
+test('removalPolicy DESTROY lets the stack delete them', () => {
+  const t = synth({ removalPolicy: RemovalPolicy.DESTROY });
+  t.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Delete' });
+  t.hasResource('AWS::Cognito::UserPool', { DeletionPolicy: 'Delete' });
+});
+
+test('an existing table is adopted, not created, and is what the policies name', () => {
+  const t = synth({}, (stack) => ({
+    table: dynamodb.Table.fromTableName(stack, 'Existing', 'acme-users'),
+  }));
+  t.resourceCountIs('AWS::DynamoDB::Table', 0);
+  for (const vars of env(t)) assert.equal(vars.ROSTER_TABLE, 'acme-users');
+  const policies = JSON.stringify(t.findResources('AWS::IAM::Policy'));
+  assert.match(policies, /:table\/acme-users"/);
+  assert.match(policies, /:table\/acme-users\/index\/gs1"/);
+});
+
+test('an existing pool is adopted; a client is made in it unless one is given', () => {
+  const t = synth({}, (stack) => ({
+    userPool: cognito.UserPool.fromUserPoolId(stack, 'Pool', 'us-east-1_Existing'),
+  }));
+  t.resourceCountIs('AWS::Cognito::UserPool', 0);
+  t.hasResourceProperties('AWS::Cognito::UserPoolClient', { UserPoolId: 'us-east-1_Existing' });
+  for (const vars of env(t)) assert.equal(vars.ROSTER_USER_POOL_ID, 'us-east-1_Existing');
+  const withClient = synth({}, (stack) => ({
+    userPool: cognito.UserPool.fromUserPoolId(stack, 'Pool', 'us-east-1_Existing'),
+    userPoolClient: cognito.UserPoolClient.fromUserPoolClientId(stack, 'Client', 'client123'),
+  }));
+  withClient.resourceCountIs('AWS::Cognito::UserPoolClient', 0);
+  for (const vars of env(withClient)) assert.equal(vars.ROSTER_CLIENT_ID, 'client123');
+  assert.throws(
+    () => synth({}, (stack) => ({
+      userPoolClient: cognito.UserPoolClient.fromUserPoolClientId(stack, 'Client', 'client123'),
+    })),
+    /adopt the pool too/,
+  );
+});
+
+test('open registration and its plan reach every function', () => {
+  for (const vars of env(defaults)) {
+    assert.equal(vars.ROSTER_OPEN_REGISTRATION, 'false');
+    assert.equal(vars.ROSTER_REGISTRATION_PLAN, 'free');
+  }
+  const open = synth({ openRegistration: true, registrationPlan: 'business' });
+  for (const vars of env(open)) {
+    assert.equal(vars.ROSTER_OPEN_REGISTRATION, 'true');
+    assert.equal(vars.ROSTER_REGISTRATION_PLAN, 'business');
+  }
+  const plan = { seats: { admin: 1, user: 4, viewer: 0 }, groups: 2 };
+  for (const vars of env(synth({ openRegistration: true, registrationPlan: plan }))) {
+    assert.deepEqual(JSON.parse(vars.ROSTER_REGISTRATION_PLAN as string), plan);
+  }
+  assert.throws(() => synth({ registrationPlan: 'gold' }), /one of free, team, business/);
+  assert.throws(
+    () => synth({ registrationPlan: { seats: { admin: 0, user: 1, viewer: 1 }, groups: 1 } }),
+    /seats.admin/,
+  );
+});
+
+test('log retention, and reserved concurrency on the public function only', () => {
+  defaults.resourceCountIs('AWS::Logs::LogGroup', manifest.functions.length);
+  defaults.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 90 });
+  synth({ logRetention: logs.RetentionDays.ONE_YEAR }).allResourcesProperties('AWS::Logs::LogGroup', {
+    RetentionInDays: 365,
+  });
+  const reserved = Object.values(defaults.findResources('AWS::Lambda::Function')).filter(
+    (f) => f.Properties.ReservedConcurrentExecutions !== undefined,
+  );
+  assert.equal(reserved.length, 1);
+  assert.equal(reserved[0].Metadata['roster:binary'], 'roster-public');
+  assert.equal(reserved[0].Properties.ReservedConcurrentExecutions, 50);
+});
+
+test('the read function holds no write action', () => {
+  const read = manifest.functions.find((f) => f.name === 'read');
+  assert.ok(read);
+  const policies = Object.values(defaults.findResources('AWS::IAM::Policy'));
+  const readPolicy = policies.filter((p) => JSON.stringify(p).includes('ReadFunction'));
+  assert.equal(readPolicy.length, 1);
+  const text = JSON.stringify(readPolicy[0].Properties.PolicyDocument);
+  assert.match(text, /dynamodb:Query/);
+  for (const write of ['PutItem', 'UpdateItem', 'DeleteItem', 'ConditionCheckItem', 'ses:', 'cognito-idp:']) {
+    assert.ok(!text.includes(write), `the read function may ${write}`);
+  }
+});
+
+test('missing artifacts are refused with the build command', () => {
+  assert.throws(() => synth({ artifactsPath: path.join(ARTIFACTS, 'nowhere') }), /cargo lambda build --release --arm64/);
+});
+
+test('bad props are refused at synth', () => {
+  assert.throws(() => synth({ publicUrl: 'users.example.com' }), /publicUrl/);
+  assert.throws(() => synth({ mailFrom: ' ' }), /mailFrom/);
+  assert.throws(() => synth({ publicConcurrency: 0 }), /publicConcurrency/);
+  assert.throws(() => synth({ signingKeyParameter: 'roster/key' }), /starting with \//);
+});
