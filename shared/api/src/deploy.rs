@@ -8,7 +8,7 @@
 //! template to it, so a new operation reaches both deploy paths, the events
 //! and the OpenAPI document from its one table row. The AWS round-trip test
 //! checks the actions against the calls each operation makes: every call is
-//! granted, and every grant is called.
+//! granted.
 
 use serde_json::{json, Value};
 
