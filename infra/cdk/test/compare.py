@@ -128,6 +128,23 @@ def grants(side, statements):
     return {k: sorted(v) for k, v in out.items()}
 
 
+def function_model(side, p, statements):
+    """A function's settings (SAM's merged with its Globals), comparable."""
+    log_group = side.resources[p["LoggingConfig"]["LogGroup"]["Ref"]]
+    return {
+        "runtime": p["Runtime"],
+        "architectures": p["Architectures"],
+        "handler": p["Handler"],
+        "memory": p["MemorySize"],
+        "timeout": p["Timeout"],
+        "reservedConcurrency": side.value(p.get("ReservedConcurrentExecutions")),
+        "environment": {k: side.value(v) for k, v in p["Environment"]["Variables"].items()},
+        "logRetention": side.value(log_group["Properties"]["RetentionInDays"]),
+        "logDeletion": log_group.get("DeletionPolicy", "Delete"),
+        "grants": grants(side, statements),
+    }
+
+
 def sam_model(side):
     globals_ = side.t.get("Globals", {}).get("Function", {})
     functions, routes = {}, {}
@@ -135,19 +152,7 @@ def sam_model(side):
         p = {**globals_, **r["Properties"]}
         binary = r["Metadata"]["BuildProperties"]["Binary"]
         statements = [s for doc in p.get("Policies", []) for s in doc["Statement"]]
-        log_group = side.resources[p["LoggingConfig"]["LogGroup"]["Ref"]]
-        functions[binary] = {
-            "runtime": p["Runtime"],
-            "architectures": p["Architectures"],
-            "handler": p["Handler"],
-            "memory": p["MemorySize"],
-            "timeout": p["Timeout"],
-            "reservedConcurrency": side.value(p.get("ReservedConcurrentExecutions")),
-            "environment": {k: side.value(v) for k, v in p["Environment"]["Variables"].items()},
-            "logRetention": side.value(log_group["Properties"]["RetentionInDays"]),
-            "logDeletion": log_group.get("DeletionPolicy", "Delete"),
-            "grants": grants(side, statements),
-        }
+        functions[binary] = function_model(side, p, statements)
         for event in p.get("Events", {}).values():
             assert event["Type"] == "HttpApi", event
             key = f'{event["Properties"]["Method"].upper()} {event["Properties"]["Path"]}'
@@ -171,19 +176,7 @@ def cdk_model(side):
             if role in refs(pol["Properties"]["Roles"])
             for s in pol["Properties"]["PolicyDocument"]["Statement"]
         ]
-        log_group = side.resources[p["LoggingConfig"]["LogGroup"]["Ref"]]
-        functions[binary] = {
-            "runtime": p["Runtime"],
-            "architectures": p["Architectures"],
-            "handler": p["Handler"],
-            "memory": p["MemorySize"],
-            "timeout": p["Timeout"],
-            "reservedConcurrency": p.get("ReservedConcurrentExecutions"),
-            "environment": {k: side.value(v) for k, v in p["Environment"]["Variables"].items()},
-            "logRetention": log_group["Properties"]["RetentionInDays"],
-            "logDeletion": log_group.get("DeletionPolicy", "Delete"),
-            "grants": grants(side, statements),
-        }
+        functions[binary] = function_model(side, p, statements)
     integrations = {
         logical: by_logical[refs(r["Properties"]["IntegrationUri"]).pop()]
         for logical, r in side.of_type("AWS::ApiGatewayV2::Integration").items()
