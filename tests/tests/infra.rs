@@ -48,30 +48,56 @@ fn routes_of(resource: &str) -> BTreeSet<(String, String, String)> {
     out
 }
 
+/// The exact resources of each manifest grant key, as the template writes
+/// them: a statement naming anything else (a wider ARN, a wildcard on the
+/// table) fails.
+const RESOURCES: [(&str, &[&str]); 4] = [
+    ("table", &["!GetAtt Table.Arn", "!Sub \"${Table.Arn}/index/gs1\""]),
+    (
+        "signingKey",
+        &["!Sub \"arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter${SigningKeyParameter}\""],
+    ),
+    ("userPool", &["!GetAtt UserPool.Arn"]),
+    ("mail", &["\"*\""]),
+];
+
 /// Resource kind (the manifest's grant keys) → actions, of one function's
 /// policy statements.
 fn grants_of(resource: &str) -> BTreeMap<String, BTreeSet<String>> {
     let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for statement in resource.split("- Effect: Allow").skip(1) {
+    let policies = resource
+        .split("\n      Policies:\n")
+        .nth(1)
+        .and_then(|p| p.split("\n      Events:").next())
+        .unwrap_or_else(|| panic!("no inline policies: {resource}"));
+    assert!(
+        policies.starts_with("        - Version: \"2012-10-17\"\n          Statement:"),
+        "one inline policy document, no managed policy: {policies}"
+    );
+    for statement in policies.split("- Effect: Allow").skip(1) {
         let actions = statement
             .lines()
             .find_map(|l| l.trim().strip_prefix("Action: ["))
             .unwrap_or_else(|| panic!("a statement without actions: {statement}"));
-        let kind = if statement.contains("Table.Arn") {
-            assert!(
-                statement.contains("${Table.Arn}/index/gs1"),
-                "table actions without gs1: {statement}"
-            );
-            "table"
-        } else if statement.contains(":parameter${SigningKeyParameter}") {
-            "signingKey"
-        } else if statement.contains("UserPool.Arn") {
-            "userPool"
-        } else if statement.contains("Resource: \"*\"") {
-            "mail"
-        } else {
-            panic!("a statement on an unknown resource: {statement}")
-        };
+        // `Resource: X` on one line, or `Resource:` then `- X` lines.
+        let mut resources: Vec<String> = Vec::new();
+        let mut lines = statement
+            .lines()
+            .skip_while(|l| !l.trim().starts_with("Resource:"));
+        let first = lines.next().unwrap_or_default().trim();
+        match first.strip_prefix("Resource:").map(str::trim) {
+            Some("") => resources
+                .extend(lines.map_while(|l| l.trim().strip_prefix("- ").map(str::to_string))),
+            Some(one) => resources.push(one.to_string()),
+            None => panic!("a statement without resources: {statement}"),
+        }
+        let kind = RESOURCES
+            .iter()
+            .find(|(_, exact)| resources == *exact)
+            .map(|(kind, _)| *kind)
+            .unwrap_or_else(|| {
+                panic!("a statement on other resources than roster's: {resources:?}")
+            });
         out.entry(kind.to_string()).or_default().extend(
             actions
                 .trim_end_matches(']')
@@ -79,6 +105,17 @@ fn grants_of(resource: &str) -> BTreeMap<String, BTreeSet<String>> {
                 .map(|a| a.trim().to_string()),
         );
     }
+    assert_eq!(
+        policies.matches("Effect: ").count(),
+        policies.matches("- Effect: Allow").count(),
+        "every statement allows, unconditionally: {policies}"
+    );
+    assert!(!policies.contains("Condition:"), "{policies}");
+    // SAM's own role for the function: AWSLambdaBasicExecutionRole and these.
+    assert!(
+        !resource.contains("\n      Role:"),
+        "a role of its own: {resource}"
+    );
     out
 }
 
@@ -169,7 +206,9 @@ fn each_function_runs_the_manifests_binary_with_its_settings() {
         assert_eq!(setting("Timeout"), function["timeoutSeconds"].to_string());
         assert_eq!(setting("MemorySize"), function["memoryMb"].to_string());
         assert_eq!(
-            own.contains("ReservedConcurrentExecutions: !Ref PublicConcurrency"),
+            own.contains(
+                "ReservedConcurrentExecutions: !If [ReservesPublicConcurrency, !Ref PublicConcurrency, !Ref AWS::NoValue]"
+            ),
             function["reservedConcurrency"] == true,
             "{name}'s reserved concurrency"
         );
@@ -203,5 +242,67 @@ fn the_table_and_the_pool_outlive_the_stack() {
         let block = resource(&text, name);
         assert!(block.contains("DeletionPolicy: Retain"), "{name}");
         assert!(block.contains("UpdateReplacePolicy: Retain"), "{name}");
+    }
+}
+
+#[test]
+fn the_registration_plan_parameter_names_rosters_plans() {
+    let text = template();
+    let parameter = resource(&text, "RegistrationPlan");
+    let pattern = property(&parameter, "AllowedPattern").unwrap_or_default();
+    let names = pattern
+        .trim_matches('\'')
+        .strip_prefix("^(")
+        .and_then(|p| p.split_once("|\\s*\\{"))
+        .map(|(names, _)| names.split('|').collect::<Vec<_>>())
+        .unwrap_or_default();
+    assert_eq!(names, roster_core::plans::NAMED, "{pattern}");
+    assert_eq!(
+        manifest()["plans"],
+        serde_json::json!(roster_core::plans::NAMED)
+    );
+}
+
+/// The manifest's plan schema (what the CDK construct checks a
+/// registration plan with) accepts exactly the plans the functions accept.
+#[test]
+fn the_manifests_plan_schema_is_rosters_plan_rule() {
+    use serde_json::json;
+    let schema = jsonschema::validator_for(&manifest()["planSchema"]).unwrap();
+    let seats = json!({"admin": 1, "user": 1, "viewer": 1});
+    let fifty: serde_json::Map<String, Value> =
+        (0..50).map(|i| (format!("f{i}"), json!(i))).collect();
+    let mut fifty_one = fifty.clone();
+    fifty_one.insert("more".into(), json!(true));
+    let cases = [
+        json!("free"),
+        json!("team"),
+        json!("business"),
+        json!("gold"),
+        json!(""),
+        json!(3),
+        json!(null),
+        json!({"seats": seats, "groups": 0}),
+        json!({"seats": {"admin": 100_000, "user": 100_000, "viewer": 100_000}, "groups": 1000}),
+        json!({"seats": {"admin": 0, "user": 1, "viewer": 1}, "groups": 1}),
+        json!({"seats": {"admin": 1, "user": 100_001, "viewer": 1}, "groups": 1}),
+        json!({"seats": {"admin": 1, "user": -1, "viewer": 1}, "groups": 1}),
+        json!({"seats": {"admin": 1, "user": 1}, "groups": 1}),
+        json!({"seats": {"admin": 1, "user": 1, "viewer": 1, "guest": 1}, "groups": 1}),
+        json!({"seats": {"admin": 1, "user": 1.5, "viewer": 1}, "groups": 1}),
+        json!({"seats": seats, "groups": 1001}),
+        json!({"seats": seats}),
+        json!({"seats": seats, "groups": 1, "storage": 5}),
+        json!({"seats": seats, "groups": 1, "features": fifty}),
+        json!({"seats": seats, "groups": 1, "features": fifty_one}),
+        json!({"seats": seats, "groups": 1, "features": {"": true}}),
+        json!({"seats": seats, "groups": 1, "features": {"x".repeat(64): true}}),
+        json!({"seats": seats, "groups": 1, "features": {"x".repeat(65): true}}),
+        json!({"seats": seats, "groups": 1, "features": {"tier": "gold"}}),
+        json!({"seats": seats, "groups": 1, "features": {"ratio": 0.5}}),
+    ];
+    for plan in cases {
+        let functions = roster_core::plans::from_value(plan.clone()).is_ok();
+        assert_eq!(schema.is_valid(&plan), functions, "{plan}");
     }
 }

@@ -27,7 +27,10 @@ export interface ManifestFunction {
 }
 
 export interface Manifest {
+  /** The named plans. */
   readonly plans: string[];
+  /** JSON Schema (2020-12) of a registration plan: a name, or a custom plan within roster's limits. */
+  readonly planSchema: object;
   readonly functions: ManifestFunction[];
 }
 

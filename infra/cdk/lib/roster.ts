@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
+import Ajv2020 from 'ajv/dist/2020';
 import { Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
@@ -49,18 +50,35 @@ export interface RosterProps {
   readonly registrationPlan?: string | CustomPlan;
   /** The issuer authenticator apps show next to roster's TOTP codes. @default 'roster' */
   readonly mfaIssuer?: string;
-  /** Reserved concurrency of the internet-facing public function. @default 50 */
+  /**
+   * Reserved concurrency of the internet-facing public function; 0 reserves
+   * none (an account whose concurrency limit leaves nothing to reserve: a
+   * reservation of 0 would stop the function).
+   * @default 50
+   */
   readonly publicConcurrency?: number;
   /** How long the functions' log groups keep their logs. @default THREE_MONTHS (90 days) */
   readonly logRetention?: logs.RetentionDays;
   /**
    * An existing table to use instead of creating one. It must have roster's
    * shape: `pk`/`sk` (strings), the index `gs1` on `gs1pk`/`gs1sk`
-   * projecting all, TTL on `ttl`.
+   * projecting all, TTL on `ttl`. If it is encrypted with a customer
+   * managed key, adopt it with `Table.fromTableAttributes({tableName,
+   * encryptionKey})`: the functions are granted the key (and the key's
+   * policy must let the account's IAM policies grant it, as the default
+   * key policy does).
    * @default a new table
    */
   readonly table?: dynamodb.ITable;
-  /** An existing user pool to use instead of creating one. @default a new pool */
+  /**
+   * An existing user pool to use instead of creating one, in the stack's
+   * region. roster needs it to allow TOTP (`SOFTWARE_TOKEN_MFA`, MFA
+   * optional), to accept roster's derived passwords (they are 47
+   * characters of every class: any minimum length up to 47 will do), and to have no pre-sign-up or
+   * pre-authentication trigger that refuses admin-created users. roster
+   * creates its users itself: the pool's own sign-up may stay off.
+   * @default a new pool
+   */
   readonly userPool?: cognito.IUserPool;
   /**
    * An existing client of `userPool` allowing ALLOW_ADMIN_USER_PASSWORD_AUTH
@@ -190,6 +208,7 @@ export class Roster extends Construct {
       RUST_LOG: 'info',
     };
 
+    const publicConcurrency = props.publicConcurrency === 0 ? undefined : (props.publicConcurrency ?? 50);
     this.api = new apigwv2.HttpApi(this, 'Api', { createDefaultStage: true });
     this.url = this.api.apiEndpoint;
     const artifacts = props.artifactsPath ?? path.resolve(__dirname, '..', '..', '..', 'target', 'lambda');
@@ -216,11 +235,20 @@ export class Roster extends Construct {
         timeout: Duration.seconds(spec.timeoutSeconds),
         environment,
         logGroup,
-        reservedConcurrentExecutions: spec.reservedConcurrency ? (props.publicConcurrency ?? 50) : undefined,
+        reservedConcurrentExecutions: spec.reservedConcurrency ? publicConcurrency : undefined,
       });
       (fn.node.defaultChild as lambda.CfnFunction).addMetadata('roster:binary', spec.binary);
       for (const [target, actions] of Object.entries(spec.grants) as [GrantTarget, string[]][]) {
         fn.addToRolePolicy(new iam.PolicyStatement({ actions, resources: targets[target] }));
+      }
+      // An adopted table encrypted with a customer managed key: DynamoDB
+      // uses the key as the caller, so the caller needs it (reading:
+      // decrypt; writing: encrypt too), as Table.grant* would give.
+      const key = props.table?.encryptionKey;
+      const tableActions = spec.grants.table ?? [];
+      if (key && tableActions.length > 0) {
+        if (tableActions.every((a) => READS.test(a))) key.grantDecrypt(fn);
+        else key.grantEncryptDecrypt(fn);
       }
       const integration = new HttpLambdaIntegration(`${logical}Integration`, fn);
       for (const route of spec.routes) {
@@ -235,6 +263,9 @@ export class Roster extends Construct {
   }
 }
 
+/** Table actions that only read: their callers only decrypt the table's key. */
+const READS = /^dynamodb:(GetItem|BatchGetItem|Query|Scan|DescribeTable)$/;
+
 /** Props a deploy would only fail on later, refused at synth. */
 function check(props: RosterProps, manifest: Manifest) {
   const known = (text: string) => Token.isUnresolved(text) || text.trim() !== '';
@@ -242,19 +273,25 @@ function check(props: RosterProps, manifest: Manifest) {
   if (!Token.isUnresolved(props.publicUrl) && !/^https?:\/\/[^/]/.test(props.publicUrl)) {
     throw new Error(`publicUrl must be an http(s) URL, not ${JSON.stringify(props.publicUrl)}`);
   }
+  // The plan, against the schema roster prints with its limits: the
+  // functions would refuse it at every cold start.
   const plan = props.registrationPlan;
-  if (typeof plan === 'string' && !manifest.plans.includes(plan)) {
-    throw new Error(`registrationPlan must be one of ${manifest.plans.join(', ')}, or a custom plan`);
-  }
-  if (typeof plan === 'object') {
-    const counts = [plan.seats?.admin, plan.seats?.user, plan.seats?.viewer, plan.groups];
-    if (counts.some((n) => !Number.isInteger(n) || n < 0) || plan.seats.admin < 1) {
-      throw new Error('a custom registrationPlan needs whole seats.admin (at least 1), seats.user, seats.viewer and groups');
+  if (plan !== undefined && !(typeof plan === 'string' && Token.isUnresolved(plan))) {
+    const valid = new Ajv2020({ allErrors: true, strict: false }).compile(manifest.planSchema);
+    if (!valid(plan)) {
+      const reasons = (valid.errors ?? [])
+        .filter((e) => e.instancePath !== '' || !['oneOf', 'enum', 'type'].includes(e.keyword))
+        .map((e) => `${e.instancePath || 'the plan'} ${e.message}`);
+      throw new Error(
+        `registrationPlan must be one of ${manifest.plans.join(', ')}, or a custom plan ` +
+          `{seats: {admin, user, viewer}, groups, features?} within roster's limits` +
+          (reasons.length ? `: ${[...new Set(reasons)].join('; ')}` : ''),
+      );
     }
   }
   const concurrency = props.publicConcurrency;
-  if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1)) {
-    throw new Error('publicConcurrency must be a whole number of at least 1');
+  if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 0)) {
+    throw new Error('publicConcurrency must be a whole number: 0 reserves none');
   }
   if (props.userPoolClient && !props.userPool) {
     throw new Error('userPoolClient is a client of userPool: adopt the pool too');

@@ -10,6 +10,7 @@ import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 
 import { loadManifest, Roster, RosterProps } from '../lib';
@@ -90,6 +91,31 @@ test('an existing table is adopted, not created, and is what the policies name',
   assert.match(policies, /:table\/acme-users\/index\/gs1"/);
 });
 
+test("an adopted table's customer managed key is granted: decrypt to readers, encrypt too to writers", () => {
+  const t = synth({}, (stack) => ({
+    table: dynamodb.Table.fromTableAttributes(stack, 'Existing', {
+      tableName: 'acme-users',
+      encryptionKey: kms.Key.fromKeyArn(stack, 'Key', 'arn:aws:kms:us-east-1:111122223333:key/abcd'),
+    }),
+  }));
+  const keyActions = (name: string) => {
+    const policy = Object.values(t.findResources('AWS::IAM::Policy')).find((p) =>
+      JSON.stringify(p.Properties.Roles).includes(`${name}Function`),
+    );
+    assert.ok(policy, name);
+    return policy.Properties.PolicyDocument.Statement.filter((s: { Resource: unknown }) =>
+      JSON.stringify(s.Resource).includes(':kms:'),
+    ).flatMap((s: { Action: string | string[] }) => s.Action);
+  };
+  assert.deepEqual(keyActions('Read').sort(), ['kms:Decrypt']);
+  for (const writer of ['Public', 'Write', 'Scim']) {
+    assert.ok(keyActions(writer).includes('kms:Encrypt'), writer);
+    assert.ok(keyActions(writer).includes('kms:Decrypt'), writer);
+  }
+  // A table without a key of its own: no KMS action at all.
+  assert.doesNotMatch(JSON.stringify(defaults.findResources('AWS::IAM::Policy')), /kms:/);
+});
+
 test('an existing pool is adopted; a client is made in it unless one is given', () => {
   const t = synth({}, (stack) => ({
     userPool: cognito.UserPool.fromUserPoolId(stack, 'Pool', 'us-east-1_Existing'),
@@ -125,11 +151,34 @@ test('open registration and its plan reach every function', () => {
   for (const vars of env(synth({ openRegistration: true, registrationPlan: plan }))) {
     assert.deepEqual(JSON.parse(vars.ROSTER_REGISTRATION_PLAN as string), plan);
   }
-  assert.throws(() => synth({ registrationPlan: 'gold' }), /one of free, team, business/);
-  assert.throws(
-    () => synth({ registrationPlan: { seats: { admin: 0, user: 1, viewer: 1 }, groups: 1 } }),
-    /seats.admin/,
-  );
+});
+
+test("a registration plan is held to roster's own limits (the manifest's plan schema)", () => {
+  const seats = { admin: 1, user: 1, viewer: 1 };
+  const ok = (plan: unknown) => synth({ registrationPlan: plan as RosterProps['registrationPlan'] });
+  // At the limits: accepted.
+  ok({ seats: { admin: 100000, user: 100000, viewer: 0 }, groups: 1000 });
+  const fifty = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`f${i}`, i % 2 === 0]));
+  ok({ seats, groups: 0, features: { ...fifty, f1: 9007199254740991 } });
+  ok({ seats, groups: 0, features: { ['x'.repeat(64)]: true } });
+  // Past them, or not a plan: refused, naming what is wrong.
+  const refused: [unknown, RegExp][] = [
+    ['gold', /one of free, team, business/],
+    [{ seats: { ...seats, admin: 0 }, groups: 1 }, /\/seats\/admin must be >= 1/],
+    [{ seats: { ...seats, user: 100001 }, groups: 1 }, /\/seats\/user must be <= 100000/],
+    [{ seats: { ...seats, viewer: 1.5 }, groups: 1 }, /\/seats\/viewer must be integer/],
+    [{ seats: { admin: 1, user: 1 }, groups: 1 }, /must have required property 'viewer'/],
+    [{ seats, groups: 1001 }, /\/groups must be <= 1000/],
+    [{ seats }, /must have required property 'groups'/],
+    [{ seats, groups: 1, storage: 5 }, /must NOT have additional properties/],
+    [{ seats, groups: 1, features: { ...fifty, more: true } }, /\/features must NOT have more than 50/],
+    [{ seats, groups: 1, features: { '': true } }, /property name must be valid/],
+    [{ seats, groups: 1, features: { ['x'.repeat(65)]: true } }, /property name must be valid/],
+    [{ seats, groups: 1, features: { tier: 'gold' } }, /\/features\/tier must be/],
+  ];
+  for (const [plan, reason] of refused) {
+    assert.throws(() => ok(plan), reason, JSON.stringify(plan));
+  }
 });
 
 test('log retention, and reserved concurrency on the public function only', () => {
@@ -144,6 +193,11 @@ test('log retention, and reserved concurrency on the public function only', () =
   assert.equal(reserved.length, 1);
   assert.equal(reserved[0].Metadata['roster:binary'], 'roster-public');
   assert.equal(reserved[0].Properties.ReservedConcurrentExecutions, 50);
+  const few = Object.values(synth({ publicConcurrency: 5 }).findResources('AWS::Lambda::Function'));
+  assert.deepEqual(few.map((f) => f.Properties.ReservedConcurrentExecutions).filter((n) => n), [5]);
+  // 0: no reservation at all (a reservation of 0 would stop the function).
+  const none = Object.values(synth({ publicConcurrency: 0 }).findResources('AWS::Lambda::Function'));
+  assert.ok(none.every((f) => f.Properties.ReservedConcurrentExecutions === undefined));
 });
 
 test('the read function holds no write action', () => {
@@ -166,6 +220,7 @@ test('missing artifacts are refused with the build command', () => {
 test('bad props are refused at synth', () => {
   assert.throws(() => synth({ publicUrl: 'users.example.com' }), /publicUrl/);
   assert.throws(() => synth({ mailFrom: ' ' }), /mailFrom/);
-  assert.throws(() => synth({ publicConcurrency: 0 }), /publicConcurrency/);
+  assert.throws(() => synth({ publicConcurrency: -1 }), /publicConcurrency/);
+  assert.throws(() => synth({ publicConcurrency: 2.5 }), /publicConcurrency/);
   assert.throws(() => synth({ signingKeyParameter: 'roster/key' }), /starting with \//);
 });

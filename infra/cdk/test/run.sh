@@ -16,13 +16,23 @@ cd "$(dirname "$0")/../../.."
 PYTHON=${PYTHON:-target/aws-venv/bin/python}
 NODE_DIR=target/cdk-node
 
-if ! cmp -s infra/cdk/package-lock.json "$NODE_DIR/package-lock.json" \
-    || [ ! -d "$NODE_DIR/node_modules/aws-cdk-lib" ]; then
+# The marker is the lockfile an install finished from: written last, so a
+# broken or interrupted install is redone.
+MARKER="$NODE_DIR/installed-from.package-lock.json"
+if ! cmp -s infra/cdk/package-lock.json "$MARKER"; then
   echo "-- npm ci (infra/cdk/package-lock.json, into $NODE_DIR)"
   rm -rf "$NODE_DIR"
   mkdir -p "$NODE_DIR"
   cp infra/cdk/package.json infra/cdk/package-lock.json "$NODE_DIR/"
   (cd "$NODE_DIR" && npm ci --no-audit --no-fund --loglevel=error)
+  cp infra/cdk/package-lock.json "$MARKER"
+fi
+# infra/cdk/node_modules is a link to it. A folder there (`npm ci` run in
+# infra/cdk) is replaced: it is the same lockfile's packages, and a link
+# cannot be made inside it.
+if [ -e infra/cdk/node_modules ] && [ ! -L infra/cdk/node_modules ]; then
+  echo "-- infra/cdk/node_modules is a folder: replaced by a link to $NODE_DIR/node_modules"
+  rm -rf infra/cdk/node_modules
 fi
 ln -sfn "../../$NODE_DIR/node_modules" infra/cdk/node_modules
 BIN="$PWD/$NODE_DIR/node_modules/.bin"
@@ -53,7 +63,8 @@ TEMPLATE=target/cdk.out/RosterExample.template.json
 # so the policy exists before the first call; the role half is redundant
 # with the GetAtt, which is all the warning says.
 echo "-- cfn-lint $TEMPLATE"
-"$(dirname "$PYTHON")/cfn-lint" --ignore-checks W3005 -- "$TEMPLATE"
+"$PYTHON" -c 'import sys; from cfnlint.runner import main; sys.argv[0] = "cfn-lint"; sys.exit(main())' \
+  --ignore-checks W3005 -- "$TEMPLATE"
 
 echo "-- SAM and CDK, resource by resource (infra/cdk/test/compare.py)"
 "$PYTHON" infra/cdk/test/compare.py infra/template.yaml "$TEMPLATE"

@@ -343,8 +343,23 @@ pub fn manifest() -> Value {
                   API Gateway routes. Printed by `roster-server --print-routes` from the \
                   operation tables; do not edit (a test compares).",
         "plans": roster_core::plans::NAMED,
+        "planSchema": plan_schema(),
         "functions": functions,
     })
+}
+
+/// The JSON Schema (2020-12, self-contained) of what a registration plan
+/// may be: a plan's name, or a custom plan within roster's limits — the
+/// request schema of `account/update {plan}`. Deploy tools check a plan
+/// against it before a function's cold start would refuse it.
+fn plan_schema() -> Value {
+    let generator = schemars::generate::SchemaSettings::draft2020_12()
+        .with(|s| s.inline_subschemas = true)
+        .for_deserialize()
+        .into_generator();
+    generator
+        .into_root_schema_for::<crate::ops::PlanSchema>()
+        .to_value()
 }
 
 /// The manifest as `--print-routes` prints it (and `infra/routes.json` holds).

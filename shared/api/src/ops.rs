@@ -9,6 +9,7 @@ mod group;
 mod table;
 mod user;
 
+pub(crate) use account::PlanSchema;
 pub use table::OPERATIONS;
 
 use std::future::Future;

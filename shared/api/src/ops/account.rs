@@ -48,7 +48,7 @@ pub(crate) struct UpdateBody {
 }
 
 /// What `plans::from_value` takes: a named plan, or a custom one.
-struct PlanSchema;
+pub(crate) struct PlanSchema;
 
 impl schemars::JsonSchema for PlanSchema {
     fn schema_name() -> std::borrow::Cow<'static, str> {
