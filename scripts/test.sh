@@ -25,6 +25,7 @@ cd "$(dirname "$0")/.."
 
 MOTO_VERSION=5.2.5
 CFN_LINT_VERSION=1.58.0
+SAM_TRANSLATOR_VERSION=1.115.0 # infra/cdk/test/compare.py transforms the SAM template
 OPENAPI_VALIDATOR_VERSION=0.7.2
 SCHEMATHESIS_VERSION=4.32.5 # also in tests/fuzz/run.sh
 VENV=target/aws-venv
@@ -42,10 +43,11 @@ echo "== cargo clippy"
 cargo clippy "${CARGO_SET[@]}" --all-targets -- -D warnings
 
 echo "== AWS emulator (moto $MOTO_VERSION)"
-if ! "$VENV/bin/python" -c "import moto, cfnlint, openapi_spec_validator, schemathesis" 2>/dev/null; then
+if ! "$VENV/bin/python" -c "import moto, cfnlint, samtranslator, openapi_spec_validator, schemathesis" 2>/dev/null; then
   python3 -m venv "$VENV"
   "$VENV/bin/pip" install --quiet --disable-pip-version-check \
     "moto[server]==$MOTO_VERSION" "cfn-lint==$CFN_LINT_VERSION" \
+    "aws-sam-translator==$SAM_TRANSLATOR_VERSION" \
     "openapi-spec-validator==$OPENAPI_VALIDATOR_VERSION" "schemathesis==$SCHEMATHESIS_VERSION"
 fi
 PORT=$("$VENV/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')

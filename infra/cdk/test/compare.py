@@ -1,18 +1,25 @@
-"""The two deploy paths, resource by resource: infra/template.yaml (SAM) against
-the template `cdk synth` made of the example app (CDK). Both must deploy the
-same roster: the same routes on the same functions, the same IAM actions on
-the same resources per function (the read function: no write action), the
-same function settings and environment, the same table (keys, gs1, TTL, PITR,
-on demand), pool and client, both retained, and log groups with the same
-retention.
+"""The two deploy paths, resource by resource: infra/template.yaml (SAM)
+against the template `cdk synth` made of the example app (CDK).
+
+The SAM template is first transformed as CloudFormation would transform it
+(AWS's own aws-sam-translator), so both sides are what CloudFormation
+deploys. Then they must hold: the same routes on the same functions; the
+same IAM actions on the same exact resource ARNs per function (the read
+function: no write action), each role trusting Lambda only with
+AWSLambdaBasicExecutionRole as its one managed policy; one API Gateway invoke
+permission per route, for that route's path, on its function; the same
+function settings and environment, log groups and retention; the same table
+(keys, gs1, TTL, PITR, on demand), pool and client, both retained; and as
+many resources of each kind.
 
     python infra/cdk/test/compare.py infra/template.yaml target/cdk.out/RosterExample.template.json
 
-Needs PyYAML (cfn-lint's, in the test command's virtualenv). Exits 1 and
-prints every difference when the two drift.
+Needs PyYAML and aws-sam-translator (the test command's virtualenv). Exits 1
+and prints every difference when the two drift.
 """
 
 import json
+import os
 import re
 import sys
 from collections import Counter
@@ -20,17 +27,30 @@ from collections import Counter
 import yaml
 
 PSEUDO = {"AWS::Partition": "<partition>", "AWS::Region": "<region>", "AWS::AccountId": "<account>"}
-# What SAM's types are as CloudFormation's.
-SAME_KIND = {"AWS::Serverless::HttpApi": "AWS::ApiGatewayV2::Api", "AWS::Serverless::Function": "AWS::Lambda::Function"}
 BASIC_EXECUTION = "arn:<partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
 WRITES = ("PutItem", "UpdateItem", "DeleteItem", "ConditionCheckItem", "BatchWriteItem", "ses:", "cognito-idp:")
+# SAM declares the routes in the API's OpenAPI body; CDK as Route and
+# Integration resources; CDK attaches each function's policy as a resource.
+# Every other kind must come in equal numbers.
+SHAPE_ONLY = {"AWS::ApiGatewayV2::Route", "AWS::ApiGatewayV2::Integration", "AWS::IAM::Policy", "AWS::CDK::Metadata"}
+KNOWN = {
+    "AWS::Lambda::Function", "AWS::IAM::Role", "AWS::Logs::LogGroup", "AWS::Lambda::Permission",
+    "AWS::ApiGatewayV2::Api", "AWS::ApiGatewayV2::Stage", "AWS::DynamoDB::Table",
+    "AWS::Cognito::UserPool", "AWS::Cognito::UserPoolClient",
+} | SHAPE_ONLY
 
 
-class Tag(dict):
-    """A CloudFormation short-form tag (`!Ref X`) as its long form."""
+class Fail(Exception):
+    pass
+
+
+def require(condition, message):
+    if not condition:
+        raise Fail(message)
 
 
 def _tag(loader, suffix, node):
+    """A CloudFormation short-form tag (`!Ref X`) as its long form."""
     if isinstance(node, yaml.ScalarNode):
         value = loader.construct_scalar(node)
         if suffix == "GetAtt":
@@ -50,6 +70,24 @@ class Loader(yaml.SafeLoader):
 Loader.add_multi_constructor("!", _tag)
 
 
+def sam_transformed(path):
+    """The SAM template as CloudFormation deploys it, after `sam package`
+    (code in S3) and the AWS::Serverless transform."""
+    os.environ.setdefault("AWS_DEFAULT_REGION", os.environ.get("AWS_REGION", "us-east-1"))
+    from samtranslator.translator.transform import transform
+
+    class ManagedPolicies:
+        def load(self):
+            return {}
+
+    with open(path) as f:
+        template = yaml.load(f, Loader=Loader)
+    for r in template["Resources"].values():
+        if r["Type"] == "AWS::Serverless::Function":
+            r["Properties"]["CodeUri"] = "s3://artifacts/function.zip"
+    return transform(template, {}, ManagedPolicies())
+
+
 def refs(value):
     """Every logical id `value` refers to (Ref, GetAtt, ${X} and ${X.Arn} in Sub)."""
     out = set()
@@ -59,18 +97,25 @@ def refs(value):
                 out.add(inner)
             elif key == "Fn::GetAtt":
                 out.add(inner[0] if isinstance(inner, list) else inner.split(".")[0])
-            elif key == "Fn::Sub" and isinstance(inner, str):
-                out.update(m.split(".")[0] for m in re.findall(r"\$\{([^}]+)\}", inner))
+            elif key == "Fn::Sub":
+                string = inner if isinstance(inner, str) else inner[0]
+                out.update(m.split(".")[0] for m in re.findall(r"\$\{([^}!]+)\}", string))
+                if isinstance(inner, list):
+                    out |= refs(inner[1])
             else:
                 out |= refs(inner)
     elif isinstance(value, list):
         for inner in value:
             out |= refs(inner)
-    return out
+    return out - set(PSEUDO)
 
 
 def text(value):
     return json.dumps(value, sort_keys=True)
+
+
+def listed(value):
+    return value if isinstance(value, list) else [value]
 
 
 class Side:
@@ -85,15 +130,13 @@ class Side:
 
     def one(self, kind):
         found = self.of_type(kind)
-        if len(found) != 1:
-            raise SystemExit(f"{self.name}: {len(found)} × {kind}, not one")
+        require(len(found) == 1, f"{self.name}: {len(found)} × {kind}, not one")
         return next(iter(found.items()))
 
     def kind_of(self, logical):
         if logical in self.parameters:
             return "parameter"
-        kind = self.resources.get(logical, {}).get("Type", logical)
-        return SAME_KIND.get(kind, kind)
+        return self.resources.get(logical, {}).get("Type", logical)
 
     def value(self, value):
         """A setting as a comparable value: a parameter's default, a resource's
@@ -104,10 +147,7 @@ class Side:
         if value == {"Ref": "AWS::NoValue"}:
             return None
         if isinstance(value, dict) and set(value) == {"Ref"}:
-            logical = value["Ref"]
-            if logical in self.parameters:
-                return self.parameters[logical].get("Default", f"<parameter {logical}>")
-            return f"<{self.kind_of(logical)}>"
+            return self.ref(value["Ref"], parameter_default=True)
         if isinstance(value, dict) and set(value) == {"Fn::GetAtt"}:
             return f"<{self.kind_of(refs(value).pop())} attribute>"
         return value
@@ -126,13 +166,14 @@ class Side:
             return any(self.holds(c) for c in inner)
         if key == "Fn::Equals":
             return str(self.value(inner[0])) == str(self.value(inner[1]))
-        raise SystemExit(f"{self.name}: cannot decide {text(expression)}")
+        raise Fail(f"{self.name}: cannot decide {text(expression)}")
 
-    def ref(self, logical):
+    def ref(self, logical, parameter_default=False):
         if logical in PSEUDO:
             return PSEUDO[logical]
         if logical in self.parameters:
-            return str(self.parameters[logical].get("Default", f"<parameter {logical}>"))
+            default = self.parameters[logical].get("Default", f"<parameter {logical}>")
+            return default if parameter_default else str(default)
         return f"<{self.kind_of(logical)}>"
 
     def render(self, value):
@@ -164,11 +205,11 @@ class Side:
                     return self.ref(name)
 
                 return re.sub(r"\$\{([^}!]+)\}", one, string)
-        raise SystemExit(f"{self.name}: cannot read {text(value)} as a string")
+        raise Fail(f"{self.name}: cannot read {text(value)} as a string")
 
     def arn(self, value):
         """An ARN rendered, its partition, region and account as placeholders
-        (CDK writes the stack's own region and account when it knows them)."""
+        (either side may write the stack's own ones as literals)."""
         out = self.render(value)
         parts = out.split(":", 5)
         if len(parts) == 6 and parts[0] == "arn":
@@ -182,138 +223,169 @@ class Side:
         return out
 
 
+def binary_of(side, logical):
+    """The cargo-lambda binary a function runs (SAM's build metadata, the
+    construct's `roster:binary`)."""
+    metadata = side.resources[logical].get("Metadata", {})
+    binary = metadata.get("roster:binary") or metadata.get("BuildProperties", {}).get("Binary")
+    require(binary, f"{side.name}: function {logical} names no binary")
+    return binary
+
+
 def grants(side, statements):
     """Each resource a function may act on, exactly (its ARN rendered), with
     the actions it may take there."""
     out = {}
     for s in statements:
-        assert s.get("Effect") == "Allow", s
-        assert set(s) <= {"Effect", "Action", "Resource", "Sid"}, f"{side.name}: {text(s)}"
-        actions = s["Action"] if isinstance(s["Action"], list) else [s["Action"]]
-        resources = s["Resource"] if isinstance(s["Resource"], list) else [s["Resource"]]
-        for resource in resources:
-            out.setdefault(side.arn(resource), set()).update(actions)
+        require(s.get("Effect") == "Allow" and set(s) <= {"Effect", "Action", "Resource", "Sid"},
+                f"{side.name}: a statement roster does not write: {text(s)}")
+        for resource in listed(s["Resource"]):
+            out.setdefault(side.arn(resource), set()).update(listed(s["Action"]))
     return {k: sorted(v) for k, v in out.items()}
 
 
-def function_model(side, p, statements):
-    """A function's settings (SAM's merged with its Globals), comparable."""
-    log_group = side.resources[p["LoggingConfig"]["LogGroup"]["Ref"]]
-    return {
-        "runtime": p["Runtime"],
-        "architectures": p["Architectures"],
-        "handler": p["Handler"],
-        "memory": p["MemorySize"],
-        "timeout": p["Timeout"],
-        "reservedConcurrency": side.value(p.get("ReservedConcurrentExecutions")),
-        "environment": {k: side.value(v) for k, v in p["Environment"]["Variables"].items()},
-        "logRetention": side.value(log_group["Properties"]["RetentionInDays"]),
-        "logDeletion": log_group.get("DeletionPolicy", "Delete"),
-        "grants": grants(side, statements),
-    }
-
-
-def require(condition, message):
-    if not condition:
-        raise SystemExit(message)
-
-
-def sam_model(side):
-    globals_ = side.t.get("Globals", {}).get("Function", {})
-    functions, routes = {}, {}
-    api, _ = side.one("AWS::Serverless::HttpApi")
-    for logical, r in side.of_type("AWS::Serverless::Function").items():
-        p = {**globals_, **r["Properties"]}
-        binary = r["Metadata"]["BuildProperties"]["Binary"]
-        # SAM makes the function's role: AWSLambdaBasicExecutionRole and
-        # these inline documents, nothing else.
-        require("Role" not in p and "PermissionsBoundary" not in p, f"SAM: {binary} brings a role")
-        documents = p.get("Policies", [])
-        require(all(isinstance(d, dict) and "Statement" in d for d in documents),
-                f"SAM: {binary} has a managed or templated policy: {text(documents)}")
-        statements = [s for doc in documents for s in doc["Statement"]]
-        functions[binary] = function_model(side, p, statements)
-        for event in p.get("Events", {}).values():
-            e = event["Properties"]
-            require(event["Type"] == "HttpApi" and set(e) == {"ApiId", "Path", "Method"}
-                    and e["ApiId"] == {"Ref": api}, f"SAM: {binary}: {text(event)}")
-            key = f'{e["Method"].upper()} {e["Path"]}'
-            require(key not in routes, f"SAM: {key} twice")
-            routes[key] = binary
-    return functions, routes
-
-
-def cdk_model(side):
-    functions, routes, by_logical, roles = {}, {}, {}, {}
-    api, _ = side.one("AWS::ApiGatewayV2::Api")
+def role_statements(side, functions):
+    """Each function's policy statements: its role's inline policies and the
+    policy resources attached to it. A role is one function's; it trusts
+    Lambda alone and holds AWSLambdaBasicExecutionRole, no other managed policy."""
+    roles = {}
     for logical, r in side.of_type("AWS::Lambda::Function").items():
-        p = r["Properties"]
-        binary = r["Metadata"]["roster:binary"]
-        by_logical[logical] = binary
-        role = refs(p["Role"]).pop()
-        require(role not in roles, f"CDK: {binary} shares {roles.get(role)}'s role")
+        binary = functions[logical]
+        role = refs(r["Properties"]["Role"]).pop()
+        require(role not in roles, f"{side.name}: {binary} shares {roles.get(role)}'s role")
         roles[role] = binary
-        rp = side.resources[role]["Properties"]
-        require(set(rp) == {"AssumeRolePolicyDocument", "ManagedPolicyArns"},
-                f"CDK: {binary}'s role has more than its trust and managed policy: {sorted(rp)}")
-        require(rp["AssumeRolePolicyDocument"]["Statement"] == [{
-            "Action": "sts:AssumeRole", "Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
-        }], f"CDK: {binary}'s role trusts {text(rp['AssumeRolePolicyDocument'])}")
-        managed = [side.arn(a) for a in rp["ManagedPolicyArns"]]
-        require(managed == [BASIC_EXECUTION], f"CDK: {binary}'s role holds {managed}")
-        functions[binary] = function_model(side, p, [])
-    # Each policy is one function role's, and adds to its grants.
-    statements = {binary: [] for binary in functions}
-    for logical, pol in side.of_type("AWS::IAM::Policy").items():
-        attached = [roles.get(role) for role in refs(pol["Properties"]["Roles"])]
-        require(len(attached) == 1 and attached[0], f"CDK: policy {logical} is on {attached}")
-        require(not {"Users", "Groups"} & set(pol["Properties"]), f"CDK: policy {logical} reaches further")
-        statements[attached[0]] += pol["Properties"]["PolicyDocument"]["Statement"]
-    for binary, found in statements.items():
-        functions[binary]["grants"] = grants(side, found)
+    out = {binary: [] for binary in roles.values()}
+    for role, binary in roles.items():
+        p = side.resources[role]["Properties"]
+        require(set(p) <= {"AssumeRolePolicyDocument", "ManagedPolicyArns", "Policies", "Tags"},
+                f"{side.name}: {binary}'s role has {sorted(p)}")
+        trust = [(listed(s["Action"]), s["Effect"], listed(s["Principal"]["Service"]))
+                 for s in p["AssumeRolePolicyDocument"]["Statement"]]
+        require(trust == [(["sts:AssumeRole"], "Allow", ["lambda.amazonaws.com"])],
+                f"{side.name}: {binary}'s role trusts {text(p['AssumeRolePolicyDocument'])}")
+        managed = [side.arn(a) for a in p.get("ManagedPolicyArns", [])]
+        require(managed == [BASIC_EXECUTION], f"{side.name}: {binary}'s role holds {managed}")
+        for policy in p.get("Policies", []):
+            out[binary] += policy["PolicyDocument"]["Statement"]
+    for logical, policy in side.of_type("AWS::IAM::Policy").items():
+        p = policy["Properties"]
+        attached = [roles.get(role) for role in refs(p.get("Roles", []))]
+        require(len(attached) == 1 and attached[0] and not {"Users", "Groups"} & set(p),
+                f"{side.name}: policy {logical} is not one function's")
+        out[attached[0]] += p["PolicyDocument"]["Statement"]
+    return out
 
+
+def functions_of(side):
+    binaries = {logical: binary_of(side, logical) for logical in side.of_type("AWS::Lambda::Function")}
+    statements = role_statements(side, binaries)
+    out = {}
+    for logical, r in side.of_type("AWS::Lambda::Function").items():
+        p, binary = r["Properties"], binaries[logical]
+        log_group = side.resources[refs(p["LoggingConfig"]["LogGroup"]).pop()]
+        require(set(p["LoggingConfig"]) == {"LogGroup"}, f"{side.name}: {binary} logs {p['LoggingConfig']}")
+        out[binary] = {
+            "runtime": p["Runtime"],
+            "architectures": p["Architectures"],
+            "handler": p["Handler"],
+            "memory": p["MemorySize"],
+            "timeout": p["Timeout"],
+            "reservedConcurrency": side.value(p.get("ReservedConcurrentExecutions")),
+            "environment": {k: side.value(v) for k, v in p["Environment"]["Variables"].items()},
+            "logRetention": side.value(log_group["Properties"]["RetentionInDays"]),
+            "logDeletion": log_group.get("DeletionPolicy", "Delete"),
+            "grants": grants(side, statements[binary]),
+            "others": sorted(set(p) - {
+                "Code", "Role", "Runtime", "Architectures", "Handler", "MemorySize", "Timeout",
+                "ReservedConcurrentExecutions", "Environment", "LoggingConfig", "Tags",
+            }),
+        }
+    return binaries, out
+
+
+def integration_target(side, uri, binaries):
+    """The function an integration URI invokes: `${X.Arn}` in SAM's OpenAPI
+    body, GetAtt X.Arn in CDK's Integration."""
+    targets = [t for t in refs(uri) if t in binaries]
+    require(len(targets) == 1, f"{side.name}: integration {text(uri)}")
+    return binaries[targets[0]]
+
+
+def sam_routes(side, binaries):
+    """`METHOD path` → function, from the API's OpenAPI body."""
+    api, r = side.one("AWS::ApiGatewayV2::Api")
+    require(set(r["Properties"]) == {"Body"}, f"SAM: the API has {sorted(r['Properties'])}")
+    routes = {}
+    for path, methods in r["Properties"]["Body"]["paths"].items():
+        for method, operation in methods.items():
+            i = operation["x-amazon-apigateway-integration"]
+            require(i["type"] == "aws_proxy" and i["payloadFormatVersion"] == "2.0", f"SAM: {path} {text(i)}")
+            require(not operation.get("security"), f"SAM: {method} {path} has an authorizer")
+            verb = "ANY" if method == "x-amazon-apigateway-any-method" else method.upper()
+            routes[f"{verb} {path}"] = integration_target(side, i["uri"], binaries)
+    return api, routes
+
+
+def cdk_routes(side, binaries):
+    """`METHOD path` → function, from Route and Integration resources."""
+    api, r = side.one("AWS::ApiGatewayV2::Api")
+    require(r["Properties"].get("ProtocolType") == "HTTP" and set(r["Properties"]) <= {"Name", "ProtocolType"},
+            f"CDK: the API has {text(r['Properties'])}")
     integrations = {}
     for logical, r in side.of_type("AWS::ApiGatewayV2::Integration").items():
         i = r["Properties"]
         require(i["ApiId"] == {"Ref": api} and i["IntegrationType"] == "AWS_PROXY"
-                and i["PayloadFormatVersion"] == "2.0", f"CDK: integration {logical}: {text(i)}")
-        require(i["IntegrationUri"] == {"Fn::GetAtt": [refs(i["IntegrationUri"]).pop(), "Arn"]},
-                f"CDK: integration {logical} calls {text(i['IntegrationUri'])}")
-        integrations[logical] = by_logical[refs(i["IntegrationUri"]).pop()]
+                and i["PayloadFormatVersion"] == "2.0"
+                and set(i) == {"ApiId", "IntegrationType", "IntegrationUri", "PayloadFormatVersion"},
+                f"CDK: integration {logical}: {text(i)}")
+        integrations[logical] = integration_target(side, i["IntegrationUri"], binaries)
+    routes = {}
     for logical, r in side.of_type("AWS::ApiGatewayV2::Route").items():
         route = r["Properties"]
-        require(route["ApiId"] == {"Ref": api} and route.get("AuthorizationType", "NONE") == "NONE",
+        require(route["ApiId"] == {"Ref": api} and route.get("AuthorizationType", "NONE") == "NONE"
+                and set(route) <= {"ApiId", "RouteKey", "Target", "AuthorizationType"},
                 f"CDK: route {logical}: {text(route)}")
         key = route["RouteKey"]
         require(key not in routes, f"CDK: {key} twice")
         routes[key] = integrations[refs(route["Target"]).pop()]
+    return api, routes
+
+
+def stage_of(side, api):
     _, stage = side.one("AWS::ApiGatewayV2::Stage")
-    require(stage["Properties"] == {"ApiId": {"Ref": api}, "StageName": "$default", "AutoDeploy": True},
-            f"CDK: stage {text(stage)}")
-    return functions, routes
+    p = {k: v for k, v in stage["Properties"].items() if k != "Tags"}
+    require(p == {"ApiId": {"Ref": api}, "StageName": "$default", "AutoDeploy": True},
+            f"{side.name}: stage {text(stage)}")
 
 
-def invoke_permissions(side, routes):
-    """Differences between CDK's invoke permissions and its routes: each
-    route's function may be invoked by API Gateway from that route of this
-    API, and by nothing else."""
-    by_logical = {k: r["Metadata"]["roster:binary"] for k, r in side.of_type("AWS::Lambda::Function").items()}
-    found, problems = Counter(), []
+def invoke_permissions(side, binaries, routes):
+    """Differences between a side's invoke permissions and its routes: each
+    route's function may be invoked by API Gateway, from this API, for the
+    route's path (`{…}` matched by `*` or named) and method (or any), and
+    nothing else may invoke a function."""
+    prefix = "arn:<partition>:execute-api:<region>:<account>:<AWS::ApiGatewayV2::Api>/*/"
+    pool, problems = [], []
     for logical, r in side.of_type("AWS::Lambda::Permission").items():
         p = r["Properties"]
-        if set(p) != {"Action", "FunctionName", "Principal", "SourceArn"} \
-                or p["Action"] != "lambda:InvokeFunction" or p["Principal"] != "apigateway.amazonaws.com":
-            problems.append(f"CDK: permission {logical}: {text(p)}")
+        arn = side.arn(p.get("SourceArn", ""))
+        target = [binaries[t] for t in refs(p.get("FunctionName")) if t in binaries]
+        if set(p) != {"Action", "FunctionName", "Principal", "SourceArn"} or len(target) != 1 \
+                or p["Action"] != "lambda:InvokeFunction" or p["Principal"] != "apigateway.amazonaws.com" \
+                or not arn.startswith(prefix):
+            problems.append(f"{side.name}: permission {logical}: {text(p)}")
             continue
-        found[(by_logical.get(refs(p["FunctionName"]).pop()), side.arn(p["SourceArn"]))] += 1
-    api = "<AWS::ApiGatewayV2::Api>"
-    expected = Counter(
-        (binary, f"arn:<partition>:execute-api:<region>:<account>:{api}/*/*{key.split(' ', 1)[1]}")
-        for key, binary in routes.items()
-    )
-    if found != expected:
-        problems.append(f"CDK: invoke permissions not one per route: extra {sorted((found - expected).items())}, "
-                        f"missing {sorted((expected - found).items())}")
+        method, _, path = arn[len(prefix):].partition("/")
+        pool.append((target[0], method, re.sub(r"\{[^}]*\}", "*", "/" + path)))
+    for key, binary in sorted(routes.items()):
+        method, path = key.split(" ", 1)
+        path = re.sub(r"\{[^}]*\}", "*", path)
+        method = "*" if method == "ANY" else method
+        match = next((g for g in pool if g[0] == binary and g[2] == path and g[1] in ("*", method)), None)
+        if match:
+            pool.remove(match)
+        else:
+            problems.append(f"{side.name}: nothing lets API Gateway invoke {binary} for {key}")
+    problems += [f"{side.name}: a permission no route needs: {g}" for g in pool]
     return problems
 
 
@@ -332,19 +404,15 @@ def normalised(side, kind):
     }
 
 
-def main(sam_path, cdk_path):
-    with open(sam_path) as f:
-        sam = Side("SAM", yaml.load(f, Loader=Loader))
-    with open(cdk_path) as f:
-        cdk = Side("CDK", json.load(f))
+def compare(sam, cdk):
     problems = []
 
     def same(what, a, b):
         if a != b:
             problems.append(f"{what} differ:\n  SAM: {text(a)}\n  CDK: {text(b)}")
 
-    sam_functions, sam_routes = sam_model(sam)
-    cdk_functions, cdk_routes = cdk_model(cdk)
+    sam_binaries, sam_functions = functions_of(sam)
+    cdk_binaries, cdk_functions = functions_of(cdk)
     same("functions", sorted(sam_functions), sorted(cdk_functions))
     for binary in sorted(set(sam_functions) & set(cdk_functions)):
         s, c = sam_functions[binary], cdk_functions[binary]
@@ -367,12 +435,19 @@ def main(sam_path, cdk_path):
         for action in WRITES:
             if action in read:
                 problems.append(f"{side}: the read function may {action}")
-    only_sam = sorted(set(sam_routes) - set(cdk_routes))
-    only_cdk = sorted(set(cdk_routes) - set(sam_routes))
+
+    sam_api, sam_route_map = sam_routes(sam, sam_binaries)
+    cdk_api, cdk_route_map = cdk_routes(cdk, cdk_binaries)
+    stage_of(sam, sam_api)
+    stage_of(cdk, cdk_api)
+    only_sam = sorted(set(sam_route_map) - set(cdk_route_map))
+    only_cdk = sorted(set(cdk_route_map) - set(sam_route_map))
     if only_sam or only_cdk:
         problems.append(f"routes only in SAM: {only_sam}; only in CDK: {only_cdk}")
-    for key in sorted(set(sam_routes) & set(cdk_routes)):
-        same(f"route {key}'s function", sam_routes[key], cdk_routes[key])
+    for key in sorted(set(sam_route_map) & set(cdk_route_map)):
+        same(f"route {key}'s function", sam_route_map[key], cdk_route_map[key])
+    problems += invoke_permissions(sam, sam_binaries, sam_route_map)
+    problems += invoke_permissions(cdk, cdk_binaries, cdk_route_map)
 
     for kind in ("AWS::DynamoDB::Table", "AWS::Cognito::UserPool", "AWS::Cognito::UserPoolClient"):
         same(kind, normalised(sam, kind), normalised(cdk, kind))
@@ -380,26 +455,34 @@ def main(sam_path, cdk_path):
         if normalised(cdk, kind)["DeletionPolicy"] != "Retain":
             problems.append(f"{kind} is not retained")
 
-    # Nothing else: each CDK resource is one of these.
-    expected = {
-        "AWS::Lambda::Function", "AWS::IAM::Role", "AWS::IAM::Policy", "AWS::Logs::LogGroup",
-        "AWS::ApiGatewayV2::Api", "AWS::ApiGatewayV2::Stage", "AWS::ApiGatewayV2::Route",
-        "AWS::ApiGatewayV2::Integration", "AWS::Lambda::Permission", "AWS::DynamoDB::Table",
-        "AWS::Cognito::UserPool", "AWS::Cognito::UserPoolClient", "AWS::CDK::Metadata",
-    }
-    extra = sorted({r["Type"] for r in cdk.resources.values()} - expected)
-    if extra:
-        problems.append(f"CDK resources SAM does not have: {extra}")
-    problems += invoke_permissions(cdk, cdk_routes)
+    # As many resources of each kind, and no kind roster does not make.
+    kinds = {side.name: Counter(r["Type"] for r in side.resources.values()) for side in (sam, cdk)}
+    for name, counts in kinds.items():
+        unknown = sorted(set(counts) - KNOWN)
+        if unknown:
+            problems.append(f"{name}: resources roster does not make: {unknown}")
+    same("resources per kind",
+         {k: n for k, n in sorted(kinds["SAM"].items()) if k not in SHAPE_ONLY},
+         {k: n for k, n in sorted(kinds["CDK"].items()) if k not in SHAPE_ONLY})
+    return problems, len(sam_route_map), len(sam_functions)
 
+
+def main(sam_path, cdk_path):
+    sam = Side("SAM", sam_transformed(sam_path))
+    with open(cdk_path) as f:
+        cdk = Side("CDK", json.load(f))
+    try:
+        problems, routes, functions = compare(sam, cdk)
+    except Fail as e:
+        problems, routes, functions = [str(e)], 0, 0
     if problems:
         print("\n".join(problems))
         print(f"SAM and CDK templates differ ({len(problems)} differences)")
         return 1
     print(
-        f"SAM and CDK deploy the same roster: {len(sam_routes)} routes on "
-        f"{len(sam_functions)} functions, their IAM actions, settings, environment "
-        "and log groups, the table, the pool and its client"
+        f"SAM (transformed) and CDK deploy the same roster: {routes} routes on {functions} "
+        "functions, each route's invoke permission, the functions' IAM actions on exact ARNs, "
+        "their roles, settings, environment and log groups, the table, the pool and its client"
     )
     return 0
 

@@ -8,9 +8,10 @@
 #      functions' code is not part of the template; release builds stay out
 #      of the test command);
 #   4. cfn-lint on the synthesized template;
-#   5. test/compare.py: the synthesized template against infra/template.yaml,
-#      resource by resource.
-# Needs node and npm, and PYTHON with cfn-lint (and so PyYAML) installed.
+#   5. test/compare.py: the synthesized template against infra/template.yaml
+#      as the AWS::Serverless transform makes it, resource by resource.
+# Needs node and npm, and PYTHON with cfn-lint (and so PyYAML) and
+# aws-sam-translator installed (scripts/test.sh's virtualenv has them).
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 PYTHON=${PYTHON:-target/aws-venv/bin/python}
