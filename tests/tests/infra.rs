@@ -98,12 +98,16 @@ fn grants_of(resource: &str) -> BTreeMap<String, BTreeSet<String>> {
             .unwrap_or_else(|| {
                 panic!("a statement on other resources than roster's: {resources:?}")
             });
-        out.entry(kind.to_string()).or_default().extend(
-            actions
-                .trim_end_matches(']')
-                .split(',')
-                .map(|a| a.trim().to_string()),
+        let actions: Vec<String> = actions
+            .trim_end_matches(']')
+            .split(',')
+            .map(|a| a.trim().to_string())
+            .collect();
+        assert!(
+            actions.iter().all(|a| !a.contains('*')),
+            "a wildcard action: {actions:?}"
         );
+        out.entry(kind.to_string()).or_default().extend(actions);
     }
     assert_eq!(
         policies.matches("Effect: ").count(),
@@ -228,11 +232,38 @@ fn the_read_function_holds_no_write_action() {
         "UpdateItem",
         "DeleteItem",
         "ConditionCheckItem",
+        "BatchWriteItem",
+        "TransactWrite",
+        "PartiQL",
+        "*",
         "ses:",
         "cognito-idp:",
     ] {
         assert!(!read.contains(action), "ReadFunction may {action}");
     }
+}
+
+/// `PublicConcurrency` is a string of digits, and 0 reserves nothing: the
+/// condition compares the very string the pattern allows ("00" cannot pass
+/// for something other than "0"), and a reservation of 0 is never made.
+#[test]
+fn public_concurrency_zero_reserves_none() {
+    let text = template();
+    let parameter = resource(&text, "PublicConcurrency");
+    assert_eq!(property(&parameter, "Type"), Some("String"));
+    assert_eq!(
+        property(&parameter, "AllowedPattern"),
+        Some("'^(0|[1-9][0-9]{0,5})$'")
+    );
+    let conditions = text
+        .split("\nConditions:\n")
+        .nth(1)
+        .and_then(|c| c.split("\n\n").next())
+        .unwrap_or_default();
+    assert_eq!(
+        conditions,
+        "  ReservesPublicConcurrency: !Not [!Equals [!Ref PublicConcurrency, \"0\"]]"
+    );
 }
 
 #[test]
@@ -300,6 +331,10 @@ fn the_manifests_plan_schema_is_rosters_plan_rule() {
         json!({"seats": seats, "groups": 1, "features": {"x".repeat(65): true}}),
         json!({"seats": seats, "groups": 1, "features": {"tier": "gold"}}),
         json!({"seats": seats, "groups": 1, "features": {"ratio": 0.5}}),
+        json!({"seats": seats, "groups": 1, "features": {"n": 9_007_199_254_740_991_i64}}),
+        json!({"seats": seats, "groups": 1, "features": {"n": -9_007_199_254_740_991_i64}}),
+        json!({"seats": seats, "groups": 1, "features": {"n": 9_007_199_254_740_992_i64}}),
+        json!({"seats": seats, "groups": 1, "features": {"n": i64::MIN}}),
     ];
     for plan in cases {
         let functions = roster_core::plans::from_value(plan.clone()).is_ok();

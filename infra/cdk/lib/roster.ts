@@ -64,7 +64,8 @@ export interface RosterProps {
    * shape: `pk`/`sk` (strings), the index `gs1` on `gs1pk`/`gs1sk`
    * projecting all, TTL on `ttl`. If it is encrypted with a customer
    * managed key, adopt it with `Table.fromTableAttributes({tableName,
-   * encryptionKey})`: the functions are granted the key (and the key's
+   * encryptionKey})`, the key by its ARN (not an alias): the functions are
+   * granted it, through DynamoDB only (and the key's
    * policy must let the account's IAM policies grant it, as the default
    * key policy does).
    * @default a new table
@@ -242,13 +243,22 @@ export class Roster extends Construct {
         fn.addToRolePolicy(new iam.PolicyStatement({ actions, resources: targets[target] }));
       }
       // An adopted table encrypted with a customer managed key: DynamoDB
-      // uses the key as the caller, so the caller needs it (reading:
-      // decrypt; writing: encrypt too), as Table.grant* would give.
+      // uses the key with the caller's permissions, so the caller needs it.
+      // The actions are those Table.grantReadData / grantReadWriteData give
+      // (readers: decrypt and describe; writers: encrypt too), but only
+      // through DynamoDB in this region (kms:ViaService): never the key
+      // directly.
       const key = props.table?.encryptionKey;
       const tableActions = spec.grants.table ?? [];
       if (key && tableActions.length > 0) {
-        if (tableActions.every((a) => READS.test(a))) key.grantDecrypt(fn);
-        else key.grantEncryptDecrypt(fn);
+        const reads = tableActions.every((a) => READS.test(a));
+        fn.addToRolePolicy(
+          new iam.PolicyStatement({
+            actions: reads ? KEY_READS : [...KEY_READS, ...KEY_WRITES],
+            resources: [key.keyArn],
+            conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${stack.region}.${stack.urlSuffix}` } },
+          }),
+        );
       }
       const integration = new HttpLambdaIntegration(`${logical}Integration`, fn);
       for (const route of spec.routes) {
@@ -265,6 +275,11 @@ export class Roster extends Construct {
 
 /** Table actions that only read: their callers only decrypt the table's key. */
 const READS = /^dynamodb:(GetItem|BatchGetItem|Query|Scan|DescribeTable)$/;
+/** What aws-cdk-lib's Table grants give on the table's key, to readers and (besides) writers. */
+const KEY_READS = ['kms:Decrypt', 'kms:DescribeKey'];
+const KEY_WRITES = ['kms:Encrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*'];
+/** Lambda holds all of a function's environment variables in 4 KB; the plan must leave room for the rest. */
+const MAX_PLAN_BYTES = 2048;
 
 /** Props a deploy would only fail on later, refused at synth. */
 function check(props: RosterProps, manifest: Manifest) {
@@ -276,6 +291,12 @@ function check(props: RosterProps, manifest: Manifest) {
   // The plan, against the schema roster prints with its limits: the
   // functions would refuse it at every cold start.
   const plan = props.registrationPlan;
+  if (typeof plan === 'object' && Buffer.byteLength(JSON.stringify(plan)) > MAX_PLAN_BYTES) {
+    throw new Error(
+      `registrationPlan is ${Buffer.byteLength(JSON.stringify(plan))} bytes as JSON; at most ${MAX_PLAN_BYTES} fit ` +
+        "beside roster's other settings in a Lambda function's 4 KB of environment",
+    );
+  }
   if (plan !== undefined && !(typeof plan === 'string' && Token.isUnresolved(plan))) {
     const valid = new Ajv2020({ allErrors: true, strict: false }).compile(manifest.planSchema);
     if (!valid(plan)) {
@@ -295,6 +316,10 @@ function check(props: RosterProps, manifest: Manifest) {
   }
   if (props.userPoolClient && !props.userPool) {
     throw new Error('userPoolClient is a client of userPool: adopt the pool too');
+  }
+  const keyArn = props.table?.encryptionKey?.keyArn;
+  if (keyArn && !Token.isUnresolved(keyArn) && keyArn.includes(':alias/')) {
+    throw new Error("the table's encryptionKey must be the key itself (kms.Key.fromKeyArn), not an alias: IAM grants a key by its ARN");
   }
   const parameter = props.signingKeyParameter;
   if (parameter !== undefined && !parameter.startsWith('/')) {

@@ -28,7 +28,8 @@ import yaml
 
 PSEUDO = {"AWS::Partition": "<partition>", "AWS::Region": "<region>", "AWS::AccountId": "<account>"}
 BASIC_EXECUTION = "arn:<partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
-WRITES = ("PutItem", "UpdateItem", "DeleteItem", "ConditionCheckItem", "BatchWriteItem", "ses:", "cognito-idp:")
+WRITES = ("PutItem", "UpdateItem", "DeleteItem", "ConditionCheckItem", "BatchWriteItem", "TransactWrite",
+          "PartiQL", "ses:", "cognito-idp:")
 # SAM declares the routes in the API's OpenAPI body; CDK as Route and
 # Integration resources; CDK attaches each function's policy as a resource.
 # Every other kind must come in equal numbers.
@@ -70,10 +71,13 @@ class Loader(yaml.SafeLoader):
 Loader.add_multi_constructor("!", _tag)
 
 
+SAM_CODE = {"S3Bucket": "artifacts", "S3Key": "function.zip"}
+
+
 def sam_transformed(path):
     """The SAM template as CloudFormation deploys it, after `sam package`
     (code in S3) and the AWS::Serverless transform."""
-    os.environ.setdefault("AWS_DEFAULT_REGION", os.environ.get("AWS_REGION", "us-east-1"))
+    os.environ["AWS_DEFAULT_REGION"] = "us-east-1"
     from samtranslator.translator.transform import transform
 
     class ManagedPolicies:
@@ -84,7 +88,7 @@ def sam_transformed(path):
         template = yaml.load(f, Loader=Loader)
     for r in template["Resources"].values():
         if r["Type"] == "AWS::Serverless::Function":
-            r["Properties"]["CodeUri"] = "s3://artifacts/function.zip"
+            r["Properties"]["CodeUri"] = f"s3://{SAM_CODE['S3Bucket']}/{SAM_CODE['S3Key']}"
     return transform(template, {}, ManagedPolicies())
 
 
@@ -119,11 +123,28 @@ def listed(value):
 
 
 class Side:
-    def __init__(self, name, template):
+    def __init__(self, name, template, region=None, account=None, partition=None):
         self.name = name
         self.t = template
         self.resources = template.get("Resources", {})
         self.parameters = template.get("Parameters", {})
+        # The stack's own region, account and partition, where the side
+        # writes them as literals (CDK, for a stack with an environment; SAM's
+        # transform, the partition of its managed policies): only these read
+        # as the pseudo parameters.
+        self.region = region
+        self.account = account
+        self.partition = partition
+
+    def with_defaults(self, **defaults):
+        """The same template, deployed with these parameter values."""
+        template = dict(self.t)
+        template["Parameters"] = {
+            k: {**v, "Default": defaults[k]} if k in defaults else v for k, v in self.parameters.items()
+        }
+        other = Side(self.name, template, self.region, self.account, self.partition)
+        other.code = getattr(self, "code", None)
+        return other
 
     def of_type(self, kind):
         return {k: v for k, v in self.resources.items() if v.get("Type") == kind}
@@ -165,8 +186,20 @@ class Side:
         if key == "Fn::Or":
             return any(self.holds(c) for c in inner)
         if key == "Fn::Equals":
-            return str(self.value(inner[0])) == str(self.value(inner[1]))
+            return str(self.decided(inner[0])) == str(self.decided(inner[1]))
         raise Fail(f"{self.name}: cannot decide {text(expression)}")
+
+    def decided(self, operand):
+        """A condition's operand: a literal, or a plain parameter's default
+        (a pseudo parameter, or an SSM-typed parameter's default, which is a
+        name rather than the value, cannot be decided here)."""
+        if isinstance(operand, (str, int, float, bool)):
+            return operand
+        if isinstance(operand, dict) and set(operand) == {"Ref"}:
+            parameter = self.parameters.get(operand["Ref"], {})
+            if parameter.get("Type") in ("String", "Number") and "Default" in parameter:
+                return parameter["Default"]
+        raise Fail(f"{self.name}: a condition on {text(operand)} cannot be decided")
 
     def ref(self, logical, parameter_default=False):
         if logical in PSEUDO:
@@ -213,14 +246,28 @@ class Side:
         out = self.render(value)
         parts = out.split(":", 5)
         if len(parts) == 6 and parts[0] == "arn":
-            if parts[1] in ("aws", PSEUDO["AWS::Partition"]):
+            if parts[1] and parts[1] == self.partition:
                 parts[1] = PSEUDO["AWS::Partition"]
-            if re.fullmatch(r"[a-z]{2}(-[a-z]+)+-\d", parts[3]):
+            if parts[3] and parts[3] == self.region:
                 parts[3] = PSEUDO["AWS::Region"]
-            if re.fullmatch(r"\d{12}", parts[4]):
+            if parts[4] and parts[4] == self.account:
                 parts[4] = PSEUDO["AWS::AccountId"]
             out = ":".join(parts)
         return out
+
+    def own(self, string):
+        """A rendered string with the stack's own region and account literals
+        as the pseudo parameters."""
+        for literal, pseudo in ((self.region, "AWS::Region"), (self.account, "AWS::AccountId")):
+            if literal:
+                string = string.replace(literal, PSEUDO[pseudo])
+        return string
+
+
+def whole(value):
+    """An integer property as CloudFormation reads it: a string parameter's
+    digits are the number."""
+    return int(value) if isinstance(value, str) and value.isdigit() else value
 
 
 def binary_of(side, logical):
@@ -239,8 +286,10 @@ def grants(side, statements):
     for s in statements:
         require(s.get("Effect") == "Allow" and set(s) <= {"Effect", "Action", "Resource", "Sid"},
                 f"{side.name}: a statement roster does not write: {text(s)}")
+        actions = listed(s["Action"])
+        require(all("*" not in a for a in actions), f"{side.name}: a wildcard action: {actions}")
         for resource in listed(s["Resource"]):
-            out.setdefault(side.arn(resource), set()).update(listed(s["Action"]))
+            out.setdefault(side.arn(resource), set()).update(actions)
     return {k: sorted(v) for k, v in out.items()}
 
 
@@ -259,9 +308,11 @@ def role_statements(side, functions):
         p = side.resources[role]["Properties"]
         require(set(p) <= {"AssumeRolePolicyDocument", "ManagedPolicyArns", "Policies", "Tags"},
                 f"{side.name}: {binary}'s role has {sorted(p)}")
-        trust = [(listed(s["Action"]), s["Effect"], listed(s["Principal"]["Service"]))
+        trust = [(listed(s.get("Action")), s.get("Effect"), s.get("Principal"), sorted(set(s) - {"Action", "Effect", "Principal"}))
                  for s in p["AssumeRolePolicyDocument"]["Statement"]]
-        require(trust == [(["sts:AssumeRole"], "Allow", ["lambda.amazonaws.com"])],
+        trust = [(a, e, listed(who.get("Service")) if isinstance(who, dict) and set(who) == {"Service"} else who, rest)
+                 for a, e, who, rest in trust]
+        require(trust == [(["sts:AssumeRole"], "Allow", ["lambda.amazonaws.com"], [])],
                 f"{side.name}: {binary}'s role trusts {text(p['AssumeRolePolicyDocument'])}")
         managed = [side.arn(a) for a in p.get("ManagedPolicyArns", [])]
         require(managed == [BASIC_EXECUTION], f"{side.name}: {binary}'s role holds {managed}")
@@ -269,8 +320,9 @@ def role_statements(side, functions):
             out[binary] += policy["PolicyDocument"]["Statement"]
     for logical, policy in side.of_type("AWS::IAM::Policy").items():
         p = policy["Properties"]
-        attached = [roles.get(role) for role in refs(p.get("Roles", []))]
-        require(len(attached) == 1 and attached[0] and not {"Users", "Groups"} & set(p),
+        attached = [roles.get(refs(role).pop()) if isinstance(role, dict) and set(role) == {"Ref"} else None
+                    for role in listed(p.get("Roles", []))]
+        require(len(attached) == 1 and attached[0] and set(p) == {"PolicyDocument", "PolicyName", "Roles"},
                 f"{side.name}: policy {logical} is not one function's")
         out[attached[0]] += p["PolicyDocument"]["Statement"]
     return out
@@ -282,6 +334,8 @@ def functions_of(side):
     out = {}
     for logical, r in side.of_type("AWS::Lambda::Function").items():
         p, binary = r["Properties"], binaries[logical]
+        code = {k: side.own(side.render(v)) for k, v in p["Code"].items()}
+        require(side.code(code), f"{side.name}: {binary}'s code is {code}")
         log_group = side.resources[refs(p["LoggingConfig"]["LogGroup"]).pop()]
         require(set(p["LoggingConfig"]) == {"LogGroup"}, f"{side.name}: {binary} logs {p['LoggingConfig']}")
         out[binary] = {
@@ -290,7 +344,7 @@ def functions_of(side):
             "handler": p["Handler"],
             "memory": p["MemorySize"],
             "timeout": p["Timeout"],
-            "reservedConcurrency": side.value(p.get("ReservedConcurrentExecutions")),
+            "reservedConcurrency": whole(side.value(p.get("ReservedConcurrentExecutions"))),
             "environment": {k: side.value(v) for k, v in p["Environment"]["Variables"].items()},
             "logRetention": side.value(log_group["Properties"]["RetentionInDays"]),
             "logDeletion": log_group.get("DeletionPolicy", "Delete"),
@@ -314,10 +368,14 @@ def integration_target(side, uri, binaries):
 def sam_routes(side, binaries):
     """`METHOD path` → function, from the API's OpenAPI body."""
     api, r = side.one("AWS::ApiGatewayV2::Api")
-    require(set(r["Properties"]) == {"Body"}, f"SAM: the API has {sorted(r['Properties'])}")
+    body = r["Properties"].get("Body", {})
+    require(set(r["Properties"]) == {"Body"} and set(body) <= {"openapi", "info", "paths", "tags"},
+            f"SAM: the API has {sorted(r['Properties'])}, its body {sorted(body)}")
     routes = {}
-    for path, methods in r["Properties"]["Body"]["paths"].items():
+    for path, methods in body["paths"].items():
         for method, operation in methods.items():
+            require(set(operation) <= {"x-amazon-apigateway-integration", "responses", "parameters"},
+                    f"SAM: {method} {path} has {sorted(operation)}")
             i = operation["x-amazon-apigateway-integration"]
             require(i["type"] == "aws_proxy" and i["payloadFormatVersion"] == "2.0", f"SAM: {path} {text(i)}")
             require(not operation.get("security"), f"SAM: {method} {path} has an authorizer")
@@ -430,6 +488,12 @@ def compare(sam, cdk):
                         same(f"{binary} {name}", sv, cv)
             else:
                 same(f"{binary} {key}", s.get(key), c.get(key))
+    # PublicConcurrency=0 reserves none (a reservation of 0 would stop the
+    # function); the construct's tests hold publicConcurrency: 0 to the same.
+    _, unreserved = functions_of(sam.with_defaults(PublicConcurrency="0"))
+    reserved = {b: f["reservedConcurrency"] for b, f in unreserved.items() if f["reservedConcurrency"] is not None}
+    if reserved:
+        problems.append(f"SAM: PublicConcurrency=0 reserves {reserved}")
     for side, functions in (("SAM", sam_functions), ("CDK", cdk_functions)):
         read = text(functions.get("roster-read", {}).get("grants"))
         for action in WRITES:
@@ -467,10 +531,40 @@ def compare(sam, cdk):
     return problems, len(sam_route_map), len(sam_functions)
 
 
+def cdk_side(template_path):
+    """The synthesized template, with its stack's environment and file
+    assets from the cloud assembly beside it (manifest.json, *.assets.json)."""
+    folder = os.path.dirname(template_path)
+    with open(template_path) as f:
+        template = json.load(f)
+    with open(os.path.join(folder, "manifest.json")) as f:
+        artifacts = json.load(f)["artifacts"]
+    stack = next(a for a in artifacts.values()
+                 if a.get("properties", {}).get("templateFile") == os.path.basename(template_path))
+    account, region = stack["environment"].removeprefix("aws://").split("/")
+    side = Side("CDK", template,
+                region=None if region.startswith("unknown-") else region,
+                account=None if account.startswith("unknown-") else account)
+    assets = os.path.join(folder, os.path.basename(template_path).replace(".template.json", ".assets.json"))
+    with open(assets) as f:
+        files = json.load(f)["files"]
+    zips = {f"{h}.zip" for h, a in files.items() if a["source"].get("packaging") == "file"
+            and a["source"]["path"].endswith(".zip")}
+    # Code from the bootstrap bucket of the stack's own account and region,
+    # one of the app's zip assets.
+    side.code = lambda code: (
+        set(code) == {"S3Bucket", "S3Key"} and code["S3Key"] in zips
+        and re.fullmatch(r"cdk-[a-z0-9]+-assets-<account>-<region>", code["S3Bucket"]) is not None
+    )
+    return side
+
+
 def main(sam_path, cdk_path):
-    sam = Side("SAM", sam_transformed(sam_path))
-    with open(cdk_path) as f:
-        cdk = Side("CDK", json.load(f))
+    # The transform names AWS managed policies in the partition of the
+    # region it runs for.
+    sam = Side("SAM", sam_transformed(sam_path), partition="aws")
+    sam.code = lambda code: code == SAM_CODE
+    cdk = cdk_side(cdk_path)
     try:
         problems, routes, functions = compare(sam, cdk)
     except Fail as e:

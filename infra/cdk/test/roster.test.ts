@@ -91,7 +91,7 @@ test('an existing table is adopted, not created, and is what the policies name',
   assert.match(policies, /:table\/acme-users\/index\/gs1"/);
 });
 
-test("an adopted table's customer managed key is granted: decrypt to readers, encrypt too to writers", () => {
+test("an adopted table's customer managed key is granted through DynamoDB: decrypt to readers, encrypt too to writers", () => {
   const t = synth({}, (stack) => ({
     table: dynamodb.Table.fromTableAttributes(stack, 'Existing', {
       tableName: 'acme-users',
@@ -103,15 +103,36 @@ test("an adopted table's customer managed key is granted: decrypt to readers, en
       JSON.stringify(p.Properties.Roles).includes(`${name}Function`),
     );
     assert.ok(policy, name);
-    return policy.Properties.PolicyDocument.Statement.filter((s: { Resource: unknown }) =>
+    const statements = policy.Properties.PolicyDocument.Statement.filter((s: { Resource: unknown }) =>
       JSON.stringify(s.Resource).includes(':kms:'),
-    ).flatMap((s: { Action: string | string[] }) => s.Action);
+    );
+    assert.equal(statements.length, 1, name);
+    assert.equal(statements[0].Resource, 'arn:aws:kms:us-east-1:111122223333:key/abcd');
+    assert.deepEqual(statements[0].Condition, {
+      StringEquals: {
+        'kms:ViaService': { 'Fn::Join': ['', ['dynamodb.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }]] },
+      },
+    });
+    return [statements[0].Action].flat().sort();
   };
-  assert.deepEqual(keyActions('Read').sort(), ['kms:Decrypt']);
+  assert.deepEqual(keyActions('Read'), ['kms:Decrypt', 'kms:DescribeKey']);
   for (const writer of ['Public', 'Write', 'Scim']) {
-    assert.ok(keyActions(writer).includes('kms:Encrypt'), writer);
-    assert.ok(keyActions(writer).includes('kms:Decrypt'), writer);
+    assert.deepEqual(
+      keyActions(writer),
+      ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'],
+      writer,
+    );
   }
+  assert.throws(
+    () =>
+      synth({}, (stack) => ({
+        table: dynamodb.Table.fromTableAttributes(stack, 'Existing', {
+          tableName: 'acme-users',
+          encryptionKey: kms.Key.fromKeyArn(stack, 'Key', 'arn:aws:kms:us-east-1:111122223333:alias/users'),
+        }),
+      })),
+    /not an alias/,
+  );
   // A table without a key of its own: no KMS action at all.
   assert.doesNotMatch(JSON.stringify(defaults.findResources('AWS::IAM::Policy')), /kms:/);
 });
@@ -159,7 +180,7 @@ test("a registration plan is held to roster's own limits (the manifest's plan sc
   // At the limits: accepted.
   ok({ seats: { admin: 100000, user: 100000, viewer: 0 }, groups: 1000 });
   const fifty = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`f${i}`, i % 2 === 0]));
-  ok({ seats, groups: 0, features: { ...fifty, f1: 9007199254740991 } });
+  ok({ seats, groups: 0, features: { ...fifty, f1: 9007199254740991, f3: -9007199254740991 } });
   ok({ seats, groups: 0, features: { ['x'.repeat(64)]: true } });
   // Past them, or not a plan: refused, naming what is wrong.
   const refused: [unknown, RegExp][] = [
@@ -175,6 +196,12 @@ test("a registration plan is held to roster's own limits (the manifest's plan sc
     [{ seats, groups: 1, features: { '': true } }, /property name must be valid/],
     [{ seats, groups: 1, features: { ['x'.repeat(65)]: true } }, /property name must be valid/],
     [{ seats, groups: 1, features: { tier: 'gold' } }, /\/features\/tier must be/],
+    [{ seats, groups: 1, features: { n: 2 ** 53 } }, /\/features\/n must be <= 9007199254740991/],
+    [{ seats, groups: 1, features: { n: -(2 ** 53) } }, /\/features\/n must be >= -9007199254740991/],
+    [
+      { seats, groups: 1, features: Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`${'x'.repeat(60)}${i}`, 2 ** 52])) },
+      /bytes as JSON; at most 2048 fit/,
+    ],
   ];
   for (const [plan, reason] of refused) {
     assert.throws(() => ok(plan), reason, JSON.stringify(plan));

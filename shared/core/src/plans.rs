@@ -79,6 +79,10 @@ pub const MAX_SEATS: i64 = 100_000;
 pub const MAX_GROUPS: i64 = 1_000;
 pub const MAX_FEATURES: usize = 50;
 pub const MAX_FEATURE_NAME: usize = 64;
+/// Largest magnitude of an integer feature: 2^53 − 1, the integers every
+/// JSON reader (JavaScript's numbers, and so the CDK construct that checks
+/// a registration plan) holds exactly.
+pub const MAX_FEATURE_VALUE: i64 = (1 << 53) - 1;
 
 /// The name of a plan given as an object rather than by name.
 pub const CUSTOM: &str = "custom";
@@ -190,11 +194,16 @@ fn validate(plan: &Plan) -> Result<()> {
         }
         let fits = match value {
             Value::Bool(_) => true,
-            Value::Number(n) => n.is_i64(),
+            Value::Number(n) => n
+                .as_i64()
+                .is_some_and(|n| (-MAX_FEATURE_VALUE..=MAX_FEATURE_VALUE).contains(&n)),
             _ => false,
         };
         if !fits {
-            return Err(Error::invalid("plan", "features are integers or booleans"));
+            return Err(Error::invalid(
+                "plan",
+                format!("features are booleans or integers within ±{MAX_FEATURE_VALUE}"),
+            ));
         }
     }
     Ok(())
@@ -218,6 +227,14 @@ mod tests {
     }
 
     #[test]
+    fn features_hold_integers_every_json_reader_holds() {
+        let plan = |n: i64| json!({"seats": {"admin": 1, "user": 1, "viewer": 1}, "groups": 1, "features": {"a": n}});
+        assert!(from_value(plan(MAX_FEATURE_VALUE)).is_ok());
+        assert!(from_value(plan(-MAX_FEATURE_VALUE)).is_ok());
+        assert_eq!(MAX_FEATURE_VALUE, 9_007_199_254_740_991);
+    }
+
+    #[test]
     fn bad_plans_are_refused() {
         for bad in [
             json!({"seats": {"admin": 0, "user": 1, "viewer": 1}, "groups": 1}),
@@ -227,6 +244,9 @@ mod tests {
             json!({"seats": {"admin": 1, "user": 1, "viewer": 1}, "groups": 1, "x": 1}),
             json!({"seats": {"admin": 1, "user": 1, "viewer": 1}, "groups": 1, "features": {"a": "b"}}),
             json!({"seats": {"admin": 1, "user": 1, "viewer": 1}, "groups": 1, "features": {"a": 1.5}}),
+            json!({"seats": {"admin": 1, "user": 1, "viewer": 1}, "groups": 1, "features": {"a": MAX_FEATURE_VALUE + 1}}),
+            json!({"seats": {"admin": 1, "user": 1, "viewer": 1}, "groups": 1, "features": {"a": -MAX_FEATURE_VALUE - 1}}),
+            json!({"seats": {"admin": 1, "user": 1, "viewer": 1}, "groups": 1, "features": {"a": i64::MAX}}),
             json!(7),
         ] {
             assert!(from_value(bad.clone()).is_err(), "{bad}");

@@ -113,7 +113,7 @@ impl schemars::JsonSchema for FeaturesSchema {
             "additionalProperties": {
                 "anyOf": [
                     {"type": "boolean"},
-                    {"type": "integer", "minimum": i64::MIN, "maximum": i64::MAX},
+                    {"type": "integer", "minimum": -plans::MAX_FEATURE_VALUE, "maximum": plans::MAX_FEATURE_VALUE},
                 ],
             },
         })
