@@ -133,6 +133,7 @@ impl TestApp {
     }
 
     pub async fn with(options: Options) -> TestApp {
+        crate::logs::keep_every_callsite();
         let dir = tempfile::tempdir().unwrap();
         let data_dir = dir.path().to_path_buf();
         let settings = Settings {

@@ -11,6 +11,7 @@ pub mod faults;
 pub mod hosted;
 pub mod identity;
 pub mod infra;
+pub mod logs;
 pub mod mail;
 pub mod mfa;
 pub mod races;
