@@ -519,6 +519,13 @@ def compare(sam, cdk):
         if normalised(cdk, kind)["DeletionPolicy"] != "Retain":
             problems.append(f"{kind} is not retained")
 
+    # The same outputs (the example app's): the API's URL (SAM builds it,
+    # CDK reads the API's endpoint), the table, pool and client.
+    outputs = {side.name: side.t.get("Outputs", {}) for side in (sam, cdk)}
+    same("outputs", sorted(outputs["SAM"]), sorted(outputs["CDK"]))
+    for name in sorted(set(outputs["SAM"]) & set(outputs["CDK"]) - {"ApiUrl"}):
+        same(f"output {name}", sam.value(outputs["SAM"][name]["Value"]), cdk.value(outputs["CDK"][name]["Value"]))
+
     # As many resources of each kind, and no kind roster does not make.
     kinds = {side.name: Counter(r["Type"] for r in side.resources.values()) for side in (sam, cdk)}
     for name, counts in kinds.items():
