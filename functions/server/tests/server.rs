@@ -269,18 +269,23 @@ fn invite_links_last_as_long_as_invite_ttl_says() {
     );
 }
 
+/// Starting with `flag value` stops the server, with a message naming the flag.
+fn assert_refused(flag: &str, value: &str) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(BIN)
+        .args(["--listen", "127.0.0.1:0", flag, value, "--data-dir"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "{flag} {value}");
+    let text = String::from_utf8_lossy(&out.stderr);
+    assert!(text.contains(flag), "{flag} {value}: {text}");
+}
+
 #[test]
 fn a_malformed_invite_ttl_stops_the_server_with_a_message() {
     for bad in ["7", "0s", "31d", "1w"] {
-        let dir = tempfile::tempdir().unwrap();
-        let out = std::process::Command::new(BIN)
-            .args(["--listen", "127.0.0.1:0", "--invite-ttl", bad, "--data-dir"])
-            .arg(dir.path())
-            .output()
-            .unwrap();
-        assert!(!out.status.success(), "{bad}");
-        let text = String::from_utf8_lossy(&out.stderr);
-        assert!(text.contains("--invite-ttl"), "{bad}: {text}");
+        assert_refused("--invite-ttl", bad);
     }
 }
 
@@ -289,22 +294,9 @@ fn a_bad_registration_plan_stops_the_server_with_a_message() {
     for bad in [
         "gold",
         "{\"seats\": {\"admin\": 0, \"user\": 1, \"viewer\": 1}, \"groups\": 1}",
+        "{\"seats\": {\"admin\": 1, \"user\": 1, \"viewer\": 1}, \"groups\": 1, \"features\": {\"n\": 9007199254740992}}",
     ] {
-        let dir = tempfile::tempdir().unwrap();
-        let out = std::process::Command::new(BIN)
-            .args([
-                "--listen",
-                "127.0.0.1:0",
-                "--registration-plan",
-                bad,
-                "--data-dir",
-            ])
-            .arg(dir.path())
-            .output()
-            .unwrap();
-        assert!(!out.status.success(), "{bad}");
-        let text = String::from_utf8_lossy(&out.stderr);
-        assert!(text.contains("--registration-plan"), "{bad}: {text}");
+        assert_refused("--registration-plan", bad);
     }
 }
 
