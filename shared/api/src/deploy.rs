@@ -397,26 +397,30 @@ mod tests {
                 .find(|r| r.name == name)
                 .map(|r| (r.method, r.path, r.function))
         };
-        assert_eq!(
-            named("UserSignupInfo"),
-            Some(("POST", "/user/signupInfo".into(), Function::Public))
-        );
-        assert_eq!(
-            named("CompatGetApiV1UserSignupinfo"),
-            Some(("GET", "/api/v1/user/signupinfo".into(), Function::Public))
-        );
-        assert_eq!(
-            named("PageIndex"),
-            Some(("GET", "/".into(), Function::Public))
-        );
-        assert_eq!(
-            named("ScimGetResourceTypesId"),
-            Some(("GET", "/scim/v2/ResourceTypes/{id}".into(), Function::Scim))
-        );
-        assert_eq!(
-            named("ScimPostSearch"),
-            Some(("POST", "/scim/v2/.search".into(), Function::Scim))
-        );
+        for (name, method, path, function) in [
+            (
+                "UserSignupInfo",
+                "POST",
+                "/user/signupInfo",
+                Function::Public,
+            ),
+            (
+                "CompatGetApiV1UserSignupinfo",
+                "GET",
+                "/api/v1/user/signupinfo",
+                Function::Public,
+            ),
+            ("PageIndex", "GET", "/", Function::Public),
+            (
+                "ScimGetResourceTypesId",
+                "GET",
+                "/scim/v2/ResourceTypes/{id}",
+                Function::Scim,
+            ),
+            ("ScimPostSearch", "POST", "/scim/v2/.search", Function::Scim),
+        ] {
+            assert_eq!(named(name), Some((method, path.into(), function)), "{name}");
+        }
     }
 
     #[test]
